@@ -24,9 +24,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from qa.cli import corpus
+    from qa.cli import corpus, index, meetings
 
-    for module in (corpus,):
+    for module in (corpus, index, meetings):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -1,0 +1,3 @@
+"""Commands of the index layer (filled in by its issue)."""
+
+COMMANDS: list = []

@@ -1,0 +1,3 @@
+"""Commands of the meetings layer (filled in by its issue)."""
+
+COMMANDS: list = []
