@@ -44,6 +44,10 @@ class LLMSettings(_Group):
     n_ctx: int = 4096
     n_threads: int = Field(2, ge=1)
     timeout_s: float = 120.0
+    chat: bool = Field(False, description="openai backend: use /chat/completions instead of /completions")
+    compose: bool | None = Field(
+        None, description="let the LLM write the answer text (grounding-checked); default: only for the openai backend"
+    )
 
 
 class RetrievalSettings(_Group):

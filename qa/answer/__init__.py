@@ -1,0 +1,1 @@
+"""Answering questions: routing, evidence selection, LLM jobs, citations and grounding."""

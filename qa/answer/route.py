@@ -1,0 +1,87 @@
+"""Routing a question to the part of the system that can answer it exactly (pure)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+RouteKind = Literal["issue", "meeting", "person_meetings", "person_role", "title_holder", "retrieval"]
+MeetingRole = Literal["chair", "attendee", "participant", "speaker", "leader", "any"]
+
+_ISSUE_NO = re.compile(r"第\s*(\d{3,5})\s*期|issue\s*(?:no\.?\s*)?(\d{3,5})", re.I)
+_ASKS_DATE = re.compile(r"哪天|哪一天|日期|什么时候|何时|出版|when|date|published", re.I)
+_ASKS_ISSUE_NO = re.compile(r"第几期|哪一期|期号|which issue|issue number", re.I)
+_FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年|\bin\s+(?:\w+\s+)?((?:19|20)\d{2})\b", re.I)
+_MONTH = re.compile(r"(?:(?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
+_ORDINAL = re.compile(r"第\s*([0-9一二三四五六七八九十百]+)\s*次")
+
+TITLES = ("区委书记", "区委副书记", "区长", "副区长", "区人大常委会主任", "区人大常委会副主任", "区政协主席", "区政协副主席",
+          "市委书记", "市长", "区委常委")
+_TITLE_EN = {"mayor": "区长", "party secretary": "区委书记"}
+
+_ROLE_WORDS: list[tuple[MeetingRole, re.Pattern]] = [
+    ("chair", re.compile(r"主持|chair", re.I)),
+    ("speaker", re.compile(r"讲话|讲了话|致辞|发言|speak|spoke|speech", re.I)),
+    ("leader", re.compile(r"带领|率队|\blead\b|\bled\b", re.I)),
+    ("participant", re.compile(r"参加|参与|take part|took part|participat", re.I)),
+    ("attendee", re.compile(r"出席|与会|哪些领导|attend", re.I)),
+]
+_ASKS_PERSON_MEETINGS = re.compile(r"(哪些|什么)(会议|活动)|which meetings|what meetings", re.I)
+_ASKS_ROLE = re.compile(r"(任|是|担任)(什么|何)(职务|职位)|的职务|什么职务|what (?:was|is) .*(?:position|title|role)", re.I)
+_ASKS_WHO = re.compile(r"是谁|谁是|who", re.I)
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a question goes, with the entities it names."""
+
+    kind: RouteKind
+    role: MeetingRole = "any"
+    person: str | None = None
+    title: str | None = None
+    year: int | None = None
+    month: int | None = None
+    issue_no: int | None = None
+    date: tuple[int, int, int] | None = None
+    ordinals: tuple[str, ...] = ()
+
+
+def _year_month(question: str) -> tuple[int | None, int | None]:
+    m = _YEAR.search(question)
+    year = int(m.group(1) or m.group(2)) if m else None
+    mm = _MONTH.search(question)
+    if mm is None and (en := re.search(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b", question)):
+        months = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+        return year, months.index(en.group(1).lower()) + 1
+    return year, int(mm.group(1)) if mm else None
+
+
+def route(question: str, known_people: set[str]) -> Route:
+    """Decide how to answer; `known_people` is the person registry, longest names first wins."""
+    q = question.strip()
+    year, month = _year_month(q)
+    ordinals = tuple(_ORDINAL.findall(q))
+    person = next((p for p in sorted(known_people, key=len, reverse=True) if p in q), None)
+
+    issue = _ISSUE_NO.search(q)
+    if issue and _ASKS_DATE.search(q):
+        return Route("issue", issue_no=int(issue.group(1) or issue.group(2)))
+    full = _FULL_DATE.search(q)
+    if full and _ASKS_ISSUE_NO.search(q):
+        return Route("issue", date=tuple(int(x) for x in full.groups()))
+
+    title = next((t for t in sorted(TITLES, key=len, reverse=True) if t in q), None)
+    title = title or next((zh for en, zh in _TITLE_EN.items() if en in q.lower()), None)
+    if person and _ASKS_ROLE.search(q):
+        return Route("person_role", person=person, year=year, month=month)
+    if title and _ASKS_WHO.search(q) and not any(p.search(q) for _, p in _ROLE_WORDS):
+        return Route("title_holder", title=title, year=year, month=month)
+
+    role = next((r for r, p in _ROLE_WORDS if p.search(q)), None)
+    if person and _ASKS_PERSON_MEETINGS.search(q):
+        return Route("person_meetings", person=person, role=role or "any", year=year, month=month)
+    if role and re.search(r"谁|哪些|哪位|名单|who|which", q, re.I):
+        return Route("meeting", role=role, person=person, year=year, month=month, ordinals=ordinals)
+    return Route("retrieval", person=person, year=year, month=month, ordinals=ordinals)

@@ -1,0 +1,158 @@
+"""Evidence selection and short-answer extraction for questions answered from article text (pure).
+
+The small local LLM cannot be trusted to write facts, so the answer is taken from the
+text: score the retrieved articles' sentences against the question, then pull the
+number, place or date the question asks for out of the best sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import jieba
+
+Asks = Literal["number", "place", "date", "who", "other"]
+
+_SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
+_STOP = set(
+    "的 了 是 在 和 与 及 有 为 对 由 被 把 从 将 等 也 都 就 还 又 并 之 其 这 那 哪 哪些 哪个 哪里 哪天 什么 多少 几 谁 吗 呢 "
+    "是否 怎么 如何 何时 哪一天 什么时候 一个 我区 即墨 即墨区 约 共 已 年 月 日 上 下 中 时 后 前".split()
+)
+_EN_STOP = set("the a an of in on at to for was is were are who what when where which how much many did does do by and with".split())
+_UNITS = ["亿元", "万元", "元", "吨", "件", "个", "名", "人", "支", "座", "户", "亩", "平方米", "%", "次", "家", "处", "立方米", "所"]
+_NUM = r"\d+(?:\.\d+)?"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved article as the answer engine sees it."""
+
+    article_id: str
+    title: str
+    body: str
+    issue_no: int | None
+    issue_date: dt.date | None
+    source: str
+    rank: int  # 0 = best fused rank
+
+
+@dataclass(frozen=True)
+class Candidate:
+    passage: Passage
+    sentence: str
+    score: float
+
+
+def asks(question: str) -> Asks:
+    """What kind of short answer the question wants."""
+    q = question.lower()
+    if re.search(r"多少|几个|几名|几支|增速|比例|how much|how many|growth rate|investment|amount", q):
+        return "number"
+    if re.search(r"哪里|在哪|何地|地点|哪些学校|哪个地方|where", q):
+        return "place"
+    if re.search(r"哪天|哪一天|什么时候|何时|日期|when|what date", q):
+        return "date"
+    if re.search(r"是谁|谁|\bwho\b", q):
+        return "who"
+    return "other"
+
+
+def content_terms(question: str) -> list[str]:
+    """The question's searchable words (jieba tokens and Latin words), without question words."""
+    terms = []
+    for tok in jieba.lcut(question):
+        tok = tok.strip()
+        if not tok or tok.lower() in _EN_STOP or tok in _STOP:
+            continue
+        if re.fullmatch(r"[\u4e00-\u9fff]+", tok) or re.fullmatch(r"[A-Za-z0-9.%]+", tok):
+            if len(tok) >= 2 or tok.isdigit():
+                terms.append(tok)
+    return terms
+
+
+def coverage(terms: list[str], text: str) -> float:
+    """Share of the question's terms (weighted by length) that a text contains."""
+    if not terms:
+        return 0.0
+    total = sum(len(t) for t in terms)
+    return sum(len(t) for t in terms if t.lower() in text.lower()) / total
+
+
+def sentences(text: str) -> list[str]:
+    """Chinese sentences of a body, ending punctuation kept."""
+    return [s.strip() for s in _SENTENCE.findall(text) if len(s.strip()) > 1]
+
+
+def _asked_unit(question: str) -> str | None:
+    m = re.search(r"多少\s*(亿元|万元|元|吨|件|个|名|人|支|座|户|亩|平方米|立方米|家|处|所)", question)
+    if m:
+        return m.group(1)
+    if re.search(r"增速|增长|比例|百分|growth|rate", question, re.I):
+        return "%"
+    if re.search(r"投资|产值|增加值|税收|金额|investment|output|value", question, re.I):
+        return "元"
+    m = re.search(r"多少(?:[\u4e00-\u9fff])?(件|个|名|人|支|吨)", question)
+    return m.group(1) if m else None
+
+
+def number_answer(question: str, sentence: str, terms: list[str]) -> str | None:
+    """The number with its unit that the question asks for, as written in the sentence."""
+    unit = _asked_unit(question)
+    units = [unit] if unit and unit != "元" else ([u for u in _UNITS if u.endswith("元")] if unit == "元" else _UNITS)
+    pattern = re.compile(rf"(约)?({_NUM}\s*(?:余|多)?\s*(?:万|亿)?\s*(?:{'|'.join(map(re.escape, units))}))")
+    best, best_dist = None, None
+    for m in pattern.finditer(sentence):
+        # nearest to where the question's own words stand in the sentence
+        positions = [sentence.find(t) for t in terms if t in sentence]
+        dist = min((abs(m.start() - p) for p in positions), default=0)
+        if best_dist is None or dist < best_dist:
+            best, best_dist = m.group(2), dist
+    return best
+
+
+def place_answer(sentence: str) -> str | None:
+    """`在即墨宾馆召开` → 即墨宾馆."""
+    m = re.search(r"在([^，。、；在]{2,25}?)(?:召开|举行|举办|设分会场|进行)", sentence)
+    return m.group(1) if m else None
+
+
+def date_answer(sentence: str, issue_date: dt.date | None) -> tuple[dt.date | None, bool]:
+    """The event date a sentence states, resolved against the issue date; (date, resolved from 昨日)."""
+    if issue_date and re.search(r"昨日|昨天", sentence):
+        return issue_date - dt.timedelta(days=1), True
+    m = re.search(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日", sentence)
+    if m and (m.group(1) or issue_date):
+        try:
+            return dt.date(int(m.group(1) or issue_date.year), int(m.group(2)), int(m.group(3))), False
+        except ValueError:
+            return None, False
+    return None, False
+
+
+def _type_bonus(kind: Asks, question: str, sentence: str) -> float:
+    if kind == "number":
+        unit = _asked_unit(question)
+        if unit and re.search(rf"{_NUM}\s*(?:余|多)?\s*(?:万|亿)?\s*{re.escape(unit)}", sentence):
+            return 0.5
+        return 0.2 if re.search(r"\d", sentence) else -0.3
+    if kind == "place":
+        return 0.5 if place_answer(sentence) else -0.2
+    if kind == "date":
+        return 0.5 if re.search(r"昨日|昨天|\d{1,2}月\d{1,2}日", sentence) else -0.2
+    return 0.0
+
+
+def rank_sentences(question: str, passages: list[Passage], limit: int = 5) -> list[Candidate]:
+    """Sentences of the retrieved articles, best first, scored by term overlap, answer shape and rank."""
+    kind, terms = asks(question), content_terms(question)
+    out = []
+    for p in passages:
+        title_cov = coverage(terms, p.title)
+        for s in sentences(p.body):
+            score = coverage(terms, s) + 0.5 * title_cov + _type_bonus(kind, question, s) - 0.05 * p.rank
+            out.append(Candidate(p, s, score))
+    out.sort(key=lambda c: c.score, reverse=True)
+    return out[:limit]
