@@ -30,7 +30,9 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     nearest: list[Citation] = Field(default_factory=list, description="closest articles when abstaining")
     grounding_violations: int = Field(0, description="unsupported facts removed from the generated text")
-    entity: str | None = Field(None, description="the person or meeting this turn was about, for follow-ups")
+    focus: dict[str, str] = Field(default_factory=dict, description="person/meeting/topic of this turn, for follow-ups")
+    retrieved: list[str] = Field(default_factory=list, description="article ids in retrieval order (for evaluation)")
+    seconds: float = 0.0
 
     def contract(self) -> dict:
         """The JSON object of design §5."""
