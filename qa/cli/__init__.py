@@ -24,9 +24,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from qa.cli import corpus, index, meetings
+    from qa.cli import answer, corpus, index, meetings
 
-    for module in (corpus, index, meetings):
+    for module in (corpus, index, meetings, answer):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -1,0 +1,285 @@
+"""The answer engine: route a question, gather evidence, answer with citations, check grounding."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from llama_index.core.llms import LLM
+
+from qa.answer import ground
+from qa.answer.followup import Focus, resolve, topic_of
+from qa.answer.jobs import choose, compose
+from qa.answer.models import Answer, Citation
+from qa.answer.route import Route, route
+from qa.answer.select import (
+    Candidate,
+    Passage,
+    asks,
+    content_terms,
+    coverage,
+    date_answer,
+    number_answer,
+    place_answer,
+    rank_sentences,
+)
+from qa.catalog import Catalog
+from qa.errors import BadQuestion
+
+NOT_FOUND = "未在报纸中找到"
+MIN_COVERAGE = 0.6
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A supporting sentence in an article: becomes a Citation."""
+
+    article_id: str
+    title: str
+    issue_no: int | None
+    issue_date: dt.date | None
+    source: str
+    quote: str
+
+
+@dataclass
+class RecordAnswer:
+    """What the meeting records say: sentences of text, each with the evidence it rests on."""
+
+    lines: list[tuple[str, list[Evidence]]]
+    focus: Focus
+    names: set[str] = field(default_factory=set)
+
+
+class PassageSource(Protocol):
+    def passages(self, query: str, k: int, date_from: dt.date | None, date_to: dt.date | None) -> list[Passage]: ...
+
+
+class Records(Protocol):
+    """The meeting records, as the engine needs them; None means the records do not say."""
+
+    def known_people(self) -> set[str]: ...
+
+    def answer(self, question: str, r: Route, date_from: dt.date | None, date_to: dt.date | None) -> RecordAnswer | None: ...
+
+
+class _Citations:
+    """Numbers citations in order of first use, one per (article, quote)."""
+
+    def __init__(self) -> None:
+        self.items: list[Citation] = []
+
+    def mark(self, ev: Evidence) -> str:
+        for c in self.items:
+            if c.article_id == ev.article_id and c.quote == ev.quote:
+                return f"[{c.n}]"
+        n = len(self.items) + 1
+        self.items.append(
+            Citation(n=n, article_id=ev.article_id, issue_no=ev.issue_no,
+                     issue_date=ev.issue_date.isoformat() if ev.issue_date else None,
+                     title=ev.title, source=ev.source, quote=ev.quote)
+        )
+        return f"[{n}]"
+
+
+def cn_date(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _evidence(c: Candidate) -> Evidence:
+    p = c.passage
+    return Evidence(p.article_id, p.title, p.issue_no, p.issue_date, p.source, c.sentence)
+
+
+class AnswerEngine:
+    """Answers questions from the meeting records, the issue catalog or retrieved text; models passed in."""
+
+    def __init__(self, passages: PassageSource, records: Records | None, catalog: Catalog, llm: LLM | None,
+                 *, k: int = 5, max_question_chars: int = 500, llm_choice: bool = False, llm_compose: bool = False):
+        self.passages, self.records, self.catalog, self.llm = passages, records, catalog, llm
+        self.k, self.max_question_chars = k, max_question_chars
+        self.llm_choice, self.llm_compose = llm_choice, llm_compose
+
+    @classmethod
+    def from_settings(cls, settings=None) -> AnswerEngine:
+        """The engine on the configured index, records and LLM (loaded lazily)."""
+        from qa.answer.wiring import build_engine
+
+        return build_engine(settings)
+
+    # -- entry point ---------------------------------------------------------------------------
+    def ask(self, question: str, history: list[Answer] | None = None,
+            date_from: dt.date | None = None, date_to: dt.date | None = None) -> Answer:
+        """One answer; `history` holds the conversation's earlier answers, for follow-ups."""
+        started = time.perf_counter()
+        q = self._validate(question)
+        people = self.records.known_people() if self.records else set()
+        focus = Focus(**history[-1].focus) if history and history[-1].focus else None
+        has_name = any(p in q for p in people)
+        resolved = resolve(q, focus, has_name)
+        r = route(resolved, people)
+        answer = None
+        if r.kind == "issue":
+            answer = self._issue(question, r)
+        elif r.kind != "retrieval" and self.records is not None:
+            answer = self._records(question, resolved, r, date_from, date_to, people)
+        if answer is None:
+            answer = self._retrieval(question, resolved, r, date_from, date_to, people, focus)
+        answer.seconds = time.perf_counter() - started
+        return answer
+
+    def _validate(self, question: str) -> str:
+        q = (question or "").strip()
+        if not q:
+            raise BadQuestion("问题为空：请输入要查询的问题，例如「谁出席了奇瑞项目推进工作专题会？」")
+        if len(q) > self.max_question_chars:
+            raise BadQuestion(f"问题太长（{len(q)}字，上限{self.max_question_chars}字）：请缩短后再问。")
+        return q
+
+    # -- issues ----------------------------------------------------------------------------------
+    def _issue(self, question: str, r: Route) -> Answer:
+        if r.issue_no is not None:
+            issue = self.catalog.issue_by_no(r.issue_no)
+        else:
+            issue = self.catalog.issue_by_date(dt.date(*r.date))
+        if issue is None or issue.date is None:
+            return self._abstain(question, [], f"{NOT_FOUND}这一期的记录。")
+        quote = " ".join((issue.masthead or "").split())
+        first = issue.articles[0] if issue.articles else None
+        ev = Evidence(first.id if first else "", "报头", issue.issue_no, issue.date, issue.source, quote or issue.label)
+        cites = _Citations()
+        text = f"第{issue.issue_no}期出版于{cn_date(issue.date)}。{cites.mark(ev)}"
+        return Answer(question=question, answer=text, mode="issue", citations=cites.items)
+
+    # -- meeting records ---------------------------------------------------------------------------
+    def _records(self, question, resolved, r, date_from, date_to, people) -> Answer | None:
+        found = self.records.answer(resolved, r, date_from, date_to)
+        if found is None or not found.lines:
+            if r.kind in ("title_holder", "person_role") or r.ordinals:
+                # the records are the authority here: text search would only guess
+                return self._abstain(question, [], f"{NOT_FOUND}相关记载。")
+            return None
+        cites = _Citations()
+        parts = []
+        for text, evidence in found.lines:
+            marks = "".join(cites.mark(ev) for ev in evidence)
+            parts.append(f"{text}{marks}")
+        answer = Answer(question=question, answer="\n".join(parts), mode="meetings", citations=cites.items,
+                        focus={k: v for k, v in vars(found.focus).items() if v})
+        return self._grounded(answer, people)
+
+    # -- retrieval ---------------------------------------------------------------------------------
+    def _retrieval(self, question, resolved, r, date_from, date_to, people, focus) -> Answer:
+        query = resolved
+        passages = self.passages.passages(query, self.k, date_from, date_to)
+        retrieved = [p.article_id for p in passages]
+        candidates = rank_sentences(resolved, passages, limit=5)
+        if not candidates:
+            return self._abstain(question, [], f"{NOT_FOUND}相关报道。", retrieved)
+        if self.llm is not None and self.llm_choice:
+            picked = choose(self.llm, resolved, candidates[:3])
+            if picked:
+                candidates.insert(0, candidates.pop(picked))
+        best = candidates[0]
+        kind = asks(resolved)
+        terms = self._cjk_terms(resolved)
+        article_text = best.passage.title + best.passage.body
+        short, ok = self._short_answer(kind, resolved, best, terms)
+        relevant = coverage(terms, best.passage.title + best.sentence) >= MIN_COVERAGE or (
+            coverage(terms, article_text) >= MIN_COVERAGE and kind == "other"
+        )
+        if r.ordinals and not all(o in article_text for o in r.ordinals):
+            relevant = False
+        if not (relevant and ok):
+            return self._abstain(question, candidates, f"{NOT_FOUND}能回答该问题的报道。", retrieved)
+        cites = _Citations()
+        mark = cites.mark(_evidence(best))
+        text = f"{short}{mark}" if short else f"{best.sentence}{mark}"
+        answer = Answer(question=question, answer=text, mode="retrieval" if short else "extractive",
+                        citations=cites.items, retrieved=retrieved,
+                        focus={"topic": topic_of(resolved)} if topic_of(resolved) else {})
+        if self.llm is not None and self.llm_compose:
+            answer = self._composed(question, resolved, candidates[:3], answer, people)
+        return self._grounded(answer, people)
+
+    @staticmethod
+    def _cjk_terms(question: str) -> list[str]:
+        terms = content_terms(question)
+        cjk = [t for t in terms if re.search(r"[\u4e00-\u9fff]", t) or re.search(r"\d", t) or t.isupper()]
+        return cjk or terms
+
+    def _short_answer(self, kind, question, best: Candidate, terms) -> tuple[str | None, bool]:
+        """(short answer text or None for the sentence itself, whether the sentence answers at all)."""
+        s = best.sentence
+        if kind == "number":
+            n = number_answer(question, s, terms)
+            return (f"{n}。", True) if n else (None, False)
+        if kind == "place":
+            p = place_answer(s)
+            return (f"{p}。", True) if p else (None, True)
+        if kind == "date":
+            d, relative = date_answer(s, best.passage.issue_date)
+            if d is None:
+                return None, False
+            how = f"（见{best.passage.issue_date.isoformat()}出版的报道，文中“昨日”即该日）" if relative else ""
+            return f"{cn_date(d)}{how}。", True
+        if kind == "who":
+            names = {n for n in (self.records.known_people() if self.records else set()) if n in s}
+            return (None, bool(names))
+        return None, True
+
+    def _composed(self, question, resolved, candidates, fallback: Answer, people) -> Answer:
+        text = compose(self.llm, resolved, candidates)
+        cites = _Citations()
+        marks = {i + 1: cites.mark(_evidence(c)) for i, c in enumerate(candidates)}
+        text = re.sub(r"\[(\d+)\]", lambda m: marks.get(int(m.group(1)), ""), text)
+        if not text or NOT_FOUND in text or not re.search(r"\[\d+\]", text):
+            return fallback
+        composed = Answer(question=question, answer=text, mode="retrieval", citations=cites.items,
+                          retrieved=fallback.retrieved, focus=fallback.focus)
+        checked = self._grounded(composed, people)
+        return checked if checked.mode != "extractive" else fallback
+
+    # -- grounding and abstention --------------------------------------------------------------------
+    def _grounded(self, answer: Answer, people: set[str]) -> Answer:
+        """Drop sentences with facts no cited article states; if nothing is left, answer extractively."""
+        sources, allowed = [], set()
+        for c in answer.citations:
+            sources.append(f"第{c.issue_no}期 {c.issue_date} {c.title} {c.quote}")
+            found = self.catalog.article(c.article_id)
+            if found:
+                issue, article = found
+                sources.append(article.title + article.body)
+                if issue.date:
+                    allowed |= {issue.date, issue.date - dt.timedelta(days=1)}
+        g = ground.check(answer.answer, sources, people | self._bylines(), allowed)
+        if g.ok:
+            return answer
+        kept = "".join(g.kept)
+        if kept and re.search(r"\[\d+\]", kept):
+            return answer.model_copy(update={"answer": kept, "grounding_violations": len(g.unsupported)})
+        extractive = "".join(f"{c.quote}[{c.n}]" for c in answer.citations[:2])
+        return answer.model_copy(update={"answer": extractive, "mode": "extractive",
+                                         "grounding_violations": len(g.unsupported)})
+
+    def _bylines(self) -> set[str]:
+        if not hasattr(self, "_byline_cache"):
+            self._byline_cache = self.catalog.bylines()
+        return self._byline_cache
+
+    def _abstain(self, question, candidates: list[Candidate], message: str, retrieved=()) -> Answer:
+        nearest, seen = [], set()
+        for c in candidates:
+            if c.passage.article_id in seen:
+                continue
+            seen.add(c.passage.article_id)
+            ev = _evidence(c)
+            nearest.append(Citation(n=len(nearest) + 1, article_id=ev.article_id, issue_no=ev.issue_no,
+                                    issue_date=ev.issue_date.isoformat() if ev.issue_date else None,
+                                    title=ev.title, source=ev.source, quote=ev.quote))
+        # Only the message: a refusal states no facts; the nearest articles travel as data.
+        text = message + ("以下是最接近的报道，仅供参考。" if nearest else "")
+        return Answer(question=question, answer=text, mode="abstain", nearest=nearest[:3], retrieved=list(retrieved))
