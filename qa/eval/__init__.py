@@ -1,0 +1,1 @@
+"""Evaluation: gold questions, scoring, the runner, the baseline and the report."""

@@ -1,0 +1,124 @@
+"""The gold side of the evaluation: questions from `eval/questions.jsonl` and the article texts they refer to."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from qa.corpus.models import Issue
+from qa.errors import QAError
+
+_YESTERDAY = re.compile(r"昨日|昨天")
+_MONTH_DAY = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+class BadEvalSet(QAError):
+    """An eval set file that cannot be read as gold questions."""
+
+
+class GoldQuestion(BaseModel):
+    """One question of the eval set with what a correct answer must contain."""
+
+    # Forbid unknown fields so a misspelt `gold_name` fails loudly instead of scoring nothing.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    type: str
+    question: str
+    answerable: bool
+    gold_facts: list[str] = Field(description="strings a correct answer must state; ISO dates in any written form")
+    gold_articles: list[str] = Field(default_factory=list, description="article ids that state the facts")
+    gold_names: list[str] = Field(default_factory=list, description="list questions: every name must be listed")
+    ok_names: list[str] = Field(default_factory=list, description="names that may also appear without penalty")
+    gold_source: str | None = Field(None, description="issue file stem, for questions the masthead answers")
+    conversation: str | None = None
+    turn: int | None = None
+    lang: str = "zh"
+
+
+class ArticleText(BaseModel):
+    """What scoring needs to know about one article: its text and the issue it appeared in."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    text: str = Field(description="title, subtitle and body")
+    issue: str = Field(description="issue file stem")
+    issue_no: int | None = None
+    issue_date: dt.date | None = None
+    dates: frozenset[dt.date] = Field(frozenset(), description="dates the article states, 昨日 resolved")
+
+
+def load_questions(path: Path) -> list[GoldQuestion]:
+    """The questions of a JSONL eval set, in file order."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise BadEvalSet(f"无法读取评测集 {path}：{exc.strerror}。请给出 questions.jsonl 的路径。") from exc
+    questions = []
+    for no, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            questions.append(GoldQuestion.model_validate(json.loads(line)))
+        except (json.JSONDecodeError, ValidationError) as exc:
+            first = str(exc).splitlines()[:3]
+            raise BadEvalSet(f"{path} 第{no}行不是有效的评测题：{' '.join(first)}") from exc
+    if not questions:
+        raise BadEvalSet(f"{path} 里没有评测题。")
+    ids = [q.id for q in questions]
+    if len(set(ids)) != len(ids):
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        raise BadEvalSet(f"{path} 中题号重复：{', '.join(dup)}")
+    return questions
+
+
+def stated_dates(text: str, issue_date: dt.date | None) -> frozenset[dt.date]:
+    """Dates a text states, with 昨日 and year-less month-days resolved against the issue date."""
+    found = set()
+    if issue_date and _YESTERDAY.search(text):
+        found.add(issue_date - dt.timedelta(days=1))
+    for y, m, d in _MONTH_DAY.findall(text):
+        year = int(y) if y else (issue_date.year if issue_date else None)
+        if year is None:
+            continue
+        try:
+            found.add(dt.date(year, int(m), int(d)))
+        except ValueError:
+            continue
+    return frozenset(found)
+
+
+def article_texts(issues: Iterable[Issue]) -> dict[str, ArticleText]:
+    """Every article of the parsed issues by id, as scoring sees it."""
+    out = {}
+    for issue in issues:
+        stem = Path(issue.source).stem
+        for a in issue.articles:
+            text = "\n".join(part for part in (a.title, a.subtitle, a.body) if part)
+            out[a.id] = ArticleText(
+                id=a.id,
+                text=text,
+                issue=stem,
+                issue_no=issue.issue_no,
+                issue_date=issue.date,
+                dates=stated_dates(text, issue.date),
+            )
+    return out
+
+
+def known_names(questions: Iterable[GoldQuestion], issues: Iterable[Issue] = ()) -> set[str]:
+    """People the scorer can recognise in an answer: the set's gold and allowed names and the bylines."""
+    names = set()
+    for q in questions:
+        names.update(q.gold_names)
+        names.update(q.ok_names)
+    for issue in issues:
+        for a in issue.articles:
+            names.update(a.byline)
+    return {n for n in names if len(n) >= 2}
