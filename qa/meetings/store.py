@@ -1,0 +1,228 @@
+"""Meeting records in SQLite: an ingestion sink (upsert_issue/remove_source) with the queries answers need."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from qa.corpus.models import Issue
+from qa.meetings import query
+from qa.meetings.extract import EXTRACTOR_VERSION, extract_issue
+from qa.meetings.migrations import migrate
+from qa.meetings.models import (
+    Meeting,
+    MeetingMatch,
+    PersonMeeting,
+    PersonProfile,
+    Role,
+    RoleAnswer,
+    TitleHolder,
+    TitleSighting,
+    TitleSpan,
+)
+
+DB_FILE = "meetings.sqlite"
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+class MeetingStore:
+    """The meeting records of every ingested issue; one SQLite file inside the index directory."""
+
+    name = "meetings"
+
+    def __init__(self, db: Path | str | sqlite3.Connection):
+        if isinstance(db, sqlite3.Connection):
+            self.db = db
+        else:
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
+            # The web app answers from worker threads; the lock serialises use of the one connection.
+            self.db = sqlite3.connect(str(db), check_same_thread=False)
+        self.lock = threading.RLock()
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.schema_version = migrate(self.db)
+
+    @classmethod
+    def from_settings(cls, settings) -> MeetingStore:
+        """The store at `<index_dir>/meetings.sqlite`."""
+        return cls(Path(settings.index_dir) / DB_FILE)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> MeetingStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- the ingestion sink ---------------------------------------------------------------------
+    def upsert_issue(self, issue: Issue) -> None:
+        """Replace everything extracted from `issue.source` with what this version of the issue says."""
+        with self.lock:
+            row = self.db.execute("SELECT sha256, extractor_version FROM issues WHERE source = ?", (issue.source,)).fetchone()
+        if row == (issue.sha256, EXTRACTOR_VERSION):
+            return
+        self.replace_meetings(issue, extract_issue(issue))
+
+    def replace_meetings(self, issue: Issue, meetings: list[Meeting]) -> None:
+        """Store given meetings as all that `issue.source` holds (upsert_issue with extraction done)."""
+        with self.lock, self.db:
+            self.db.execute("DELETE FROM issues WHERE source = ?", (issue.source,))
+            self.db.execute(
+                "INSERT INTO issues (source, sha256, issue_no, issue_date, extractor_version, ingested_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (issue.source, issue.sha256, issue.issue_no, _iso(issue.date), EXTRACTOR_VERSION,
+                 dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
+            )
+            for meeting in meetings:
+                self.db.execute(
+                    "INSERT INTO meetings (id, source, article_id, name, sort_date, record) VALUES (?, ?, ?, ?, ?, ?)",
+                    (meeting.id, issue.source, meeting.article_id, meeting.name, _iso(meeting.when), meeting.model_dump_json()),
+                )
+                self.db.executemany(
+                    "INSERT INTO attendances (meeting_id, person, role, venue, ord) VALUES (?, ?, ?, ?, ?)",
+                    [(meeting.id, a.person, a.role, a.venue, n) for n, a in enumerate(meeting.attendances)],
+                )
+            self.db.executemany(
+                "INSERT INTO person_titles (person, title, seen_date, meeting_id, record) VALUES (?, ?, ?, ?, ?)",
+                [(s.person, s.title, _iso(s.date), s.meeting_id, s.model_dump_json()) for s in query.title_sightings(meetings)],
+            )
+
+    def remove_source(self, source: str) -> None:
+        """Forget an issue file and everything extracted from it."""
+        with self.lock, self.db:
+            self.db.execute("DELETE FROM issues WHERE source = ?", (source,))
+
+    def clear(self) -> None:
+        """Forget every issue (before a rebuild)."""
+        with self.lock, self.db:
+            self.db.execute("DELETE FROM issues")
+
+    # -- inventory -------------------------------------------------------------------------------
+    def _rows(self, sql: str, params: Iterable = ()) -> list[tuple]:
+        with self.lock:
+            return self.db.execute(sql, tuple(params)).fetchall()
+
+    def sources(self) -> dict[str, str]:
+        """Ingested issue files and their content hashes."""
+        return dict(self._rows("SELECT source, sha256 FROM issues ORDER BY source"))
+
+    def is_empty(self) -> bool:
+        return not self._rows("SELECT 1 FROM issues LIMIT 1")
+
+    def person_names(self) -> list[str]:
+        """Every person in the records (the BM25 tokenizer adds them to its dictionary)."""
+        return [r[0] for r in self._rows("SELECT DISTINCT person FROM attendances ORDER BY person")]
+
+    def known_people(self) -> set[str]:
+        return set(self.person_names())
+
+    def known_titles(self) -> list[str]:
+        return [r[0] for r in self._rows("SELECT DISTINCT title FROM person_titles ORDER BY title")]
+
+    def people_in(self, text: str) -> list[str]:
+        """Recorded people named in a question, in the order they appear."""
+        return query.mentioned("".join(text.split()), self.person_names())
+
+    def titles_in(self, text: str) -> list[str]:
+        """Recorded titles named in a question (`2021年的区长是谁` → [`区长`]), longest match first."""
+        return query.mentioned("".join(text.split()), self.known_titles())
+
+    # -- meetings --------------------------------------------------------------------------------
+    def _load(self, sql: str, params: Iterable = ()) -> list[Meeting]:
+        return [Meeting.model_validate_json(r[0]) for r in self._rows(sql, params)]
+
+    def meeting(self, meeting_id: str) -> Meeting | None:
+        found = self._load("SELECT record FROM meetings WHERE id = ?", (meeting_id,))
+        return found[0] if found else None
+
+    def meetings(
+        self, *, person: str | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None
+    ) -> list[Meeting]:
+        """All meetings (or those with `person` in any role) in a date range, oldest first."""
+        sql = "SELECT record FROM meetings m"
+        params: list = []
+        if person:
+            sql += " WHERE EXISTS (SELECT 1 FROM attendances a WHERE a.meeting_id = m.id AND a.person = ?)"
+            params.append("".join(person.split()))
+        found = self._load(sql + " ORDER BY sort_date, id", params)
+        return query.filter_meetings(found, date_from, date_to)
+
+    def find_meetings(
+        self,
+        text: str,
+        *,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        limit: int = 5,
+        min_score: float = query.MIN_MATCH_SCORE,
+    ) -> list[MeetingMatch]:
+        """Meetings whose name best matches a question or name fragment, best first."""
+        return query.match_meetings(text, self.meetings(date_from=date_from, date_to=date_to), limit=limit, min_score=min_score)
+
+    def who(
+        self,
+        text: str,
+        role: Role | None = None,
+        *,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+    ) -> list[RoleAnswer]:
+        """Who chaired/attended/… the meeting a question names: the best match and its ties; [] if none."""
+        matches = query.best_matches(self.find_meetings(text, date_from=date_from, date_to=date_to))
+        return [query.role_answer(m, role) for m in matches]
+
+    def meetings_of(
+        self,
+        person: str,
+        *,
+        roles: Iterable[Role] | None = None,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+    ) -> list[PersonMeeting]:
+        """Every meeting a person took part in (any role unless `roles`), oldest first, with their sentences."""
+        person = "".join(person.split())
+        return query.person_meetings(person, self.meetings(person=person), roles=roles, date_from=date_from, date_to=date_to)
+
+    # -- people and titles -----------------------------------------------------------------------
+    def _sightings(self, sql: str, params: Iterable) -> list[TitleSighting]:
+        return [TitleSighting.model_validate_json(r[0]) for r in self._rows(sql, params)]
+
+    def titles_of(
+        self,
+        person: str,
+        *,
+        at: dt.date | None = None,
+        year: int | None = None,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+    ) -> list[TitleSpan]:
+        """A person's titles: all over time, those printed in a year or range, or held across day `at`."""
+        if year is not None:
+            date_from, date_to = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        sightings = self._sightings("SELECT record FROM person_titles WHERE person = ?", ("".join(person.split()),))
+        return query.titles_at(sightings, at=at, date_from=date_from, date_to=date_to)
+
+    def holders_of(
+        self,
+        title: str,
+        *,
+        year: int | None = None,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+    ) -> list[TitleHolder]:
+        """Who was printed with a title (`区长`, not `副区长`) in a year or range, with the printings."""
+        if year is not None:
+            date_from, date_to = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        title = "".join(title.split())
+        sightings = self._sightings("SELECT record FROM person_titles WHERE title LIKE ?", ("%" + title,))
+        return query.holders(sightings, title, date_from=date_from, date_to=date_to)
+
+    def person(self, name: str) -> PersonProfile | None:
+        """Titles over time and meetings of one person; None if the records never name them."""
+        return query.profile("".join(name.split()), self.meetings(person=name))
