@@ -1,0 +1,192 @@
+"""The SQLite store: an idempotent ingestion sink, schema migrations, and meeting lookups by question."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+
+from qa.corpus import parse_text
+from qa.meetings import store as store_module
+from qa.meetings.migrations import MIGRATIONS
+from qa.meetings.store import MeetingStore
+
+ISSUE_TEXT = """2021 年 11 月 4 日 农历九月三十 星期四
+
+第 2415 期
+
+全区安全生产工作会议召开
+
+昨日上午,全区安全生产工作会议在区行政中心召开。区委副书记、区长张元升出席会议并讲话。副区长毕安传主持会议。区委常委刘洋,区政府党组成员赵刚参加会议。
+
+(吴超)
+"""
+
+
+def _counts(store: MeetingStore) -> tuple[int, int, int]:
+    return tuple(store.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("meetings", "attendances", "person_titles"))
+
+
+@pytest.fixture()
+def store(tmp_path):
+    s = MeetingStore(tmp_path / "index_store" / "meetings.sqlite")
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def seeded(seed_issues):
+    s = MeetingStore(":memory:")
+    for issue in seed_issues.values():
+        s.upsert_issue(issue)
+    yield s
+    s.close()
+
+
+def test_重新导入同一期不重复记录(store, seed_issues):
+    issue = seed_issues["000_4891b56cadfbdf84"]
+    store.upsert_issue(issue)
+    first = _counts(store)
+    store.upsert_issue(issue)
+    assert _counts(store) == first
+    assert first[0] == 4
+
+
+def test_修改后的一期替换旧记录(store):
+    store.upsert_issue(parse_text(ISSUE_TEXT, source="seeds/x.txt", sha256="v1"))
+    assert store.meetings()[0].people("participant") == ["刘洋", "赵刚"]
+    changed = ISSUE_TEXT.replace("区委常委刘洋,", "")
+    store.upsert_issue(parse_text(changed, source="seeds/x.txt", sha256="v2"))
+    meetings = store.meetings()
+    assert len(meetings) == 1
+    assert meetings[0].people("participant") == ["赵刚"]
+    assert store.meetings_of("刘洋") == []
+    assert store.titles_of("刘洋") == []
+    assert store.sources() == {"seeds/x.txt": "v2"}
+
+
+def test_内容与抽取器都未变时不重新抽取(store, monkeypatch):
+    issue = parse_text(ISSUE_TEXT, source="seeds/x.txt", sha256="v1")
+    store.upsert_issue(issue)
+    calls = []
+    monkeypatch.setattr(store_module, "extract_issue", lambda i: calls.append(i) or [])
+    store.upsert_issue(issue)
+    assert calls == []
+    monkeypatch.setattr(store_module, "EXTRACTOR_VERSION", store_module.EXTRACTOR_VERSION + 1)
+    store.upsert_issue(issue)
+    assert len(calls) == 1
+
+
+def test_删除来源后其会议和职务全部消失(store, seed_issues):
+    for issue in seed_issues.values():
+        store.upsert_issue(issue)
+    source = seed_issues["000_4891b56cadfbdf84"].source
+    store.remove_source(source)
+    assert all(not m.article_id.startswith("000_") for m in store.meetings())
+    assert store.holders_of("区长", year=2021) == []
+    assert "辛启鑫" not in store.known_people()
+    assert source not in store.sources()
+    assert len(store.sources()) == 4
+    store.remove_source("seeds/not-there.txt")
+
+
+def test_迁移按编号只执行一次且记录在库(tmp_path):
+    path = tmp_path / "m.sqlite"
+    MeetingStore(path).close()
+    again = MeetingStore(path)
+    rows = again.db.execute("SELECT version, name FROM _migrations ORDER BY version").fetchall()
+    assert rows == [(n, m.__name__) for n, m in enumerate(MIGRATIONS, 1)]
+    assert again.schema_version == len(MIGRATIONS)
+    again.close()
+
+
+def test_记录在重新打开后仍在(tmp_path, seed_issues):
+    path = tmp_path / "m.sqlite"
+    with MeetingStore(path) as s:
+        s.upsert_issue(seed_issues["003_fe06ce4d6c70b362"])
+    with MeetingStore(path) as s:
+        assert len(s.meetings()) == 4
+        assert s.meeting("003_fe06ce4d6c70b362-02#1").people("chair") == ["马明强"]
+
+
+def test_从设置得到索引目录下的数据库(tmp_path):
+    from qa.settings import Settings
+
+    with MeetingStore.from_settings(Settings(index_dir=tmp_path / "idx")) as s:
+        assert s.is_empty()
+    assert (tmp_path / "idx" / "meetings.sqlite").exists()
+
+
+QUESTIONS = [
+    ("谁主持了区疫情防控领导小组及指挥部第88次工作例会？", "000_4891b56cadfbdf84-01"),
+    ("奇瑞项目推进工作专题会由谁主持？", "000_4891b56cadfbdf84-04"),
+    ("2023年2月24日下午的区委常委会会议由谁主持？", "001_6220ff5f0f64df25-05"),
+    ("区政府党组2023年第4次（扩大）会议由谁主持？", "001_6220ff5f0f64df25-06"),
+    ("区政府党组2023年第18次（扩大）会议的主持人是谁？", "003_fe06ce4d6c70b362-01"),
+    ("即墨区政企沟通座谈会由谁主持？", "003_fe06ce4d6c70b362-02"),
+    ("全市党建引领基层治理工作会议由谁主持？", "002_5b04f719013d29ca-01"),
+    ("激励干部担当作为推动高水平开放高质量发展工作会议由谁主持？", "004_2f4bcbb58e4c8ab1-01"),
+    ("第88次工作例会有哪些人出席？", "000_4891b56cadfbdf84-01"),
+    ("全区重点项目现场观摩会有哪些领导出席？", "001_6220ff5f0f64df25-04"),
+    ("“深度行”青岛站活动有哪些领导出席？", "001_6220ff5f0f64df25-02"),
+    ("数字青岛建设领导小组2023年第一次会议，我区谁出席了即墨分会场会议？", "001_6220ff5f0f64df25-01"),
+    ("区人大常委会视察重点类代表建议办理情况，有哪些人参加活动？", "003_fe06ce4d6c70b362-03"),
+    ("孙杰走访部分重点企业时谁参加了走访活动？", "001_6220ff5f0f64df25-03"),
+]
+
+
+@pytest.mark.parametrize(("question", "article_id"), QUESTIONS)
+def test_按问题模糊匹配到会议(seeded, question, article_id):
+    found = seeded.who(question)
+    assert [a.meeting.article_id for a in found] == [article_id]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["谁出席了区疫情防控领导小组第90次工作例会？", "数字青岛建设领导小组2023年第二次会议由谁主持？", "谁主持了2022年即墨区两会？"],
+)
+def test_报纸上没有的会议匹配不到(seeded, question):
+    assert seeded.who(question) == []
+
+
+def test_谁主持返回主持人和引用所需的出处(seeded, seed_issues):
+    [answer] = seeded.who("奇瑞项目推进工作专题会由谁主持？", "chair")
+    assert answer.people == ["韩世军"]
+    ev = answer.attendances[0].evidence
+    assert ev.quote == "区委书记韩世军主持会议并讲话，强调，要压实责任、挂图作战，确保项目按时完工、整车按期下线。"
+    assert (ev.issue_no, ev.issue_date, ev.source) == (2415, dt.date(2021, 11, 4), seed_issues["000_4891b56cadfbdf84"].source)
+    assert ev.title == "韩世军主持召开奇瑞项目推进工作专题会"
+
+
+def test_同一标题的两次党组会议一并返回_日期可区分(seeded):
+    found = seeded.who("区政府党组（扩大）会议暨区政府常务会议由谁主持？", "chair")
+    assert {a.meeting.article_id for a in found} == {"001_6220ff5f0f64df25-06", "003_fe06ce4d6c70b362-01"}
+    narrowed = seeded.who("区政府党组（扩大）会议由谁主持？", "chair", date_from=dt.date(2023, 10, 1), date_to=dt.date(2023, 10, 31))
+    assert [(a.meeting.article_id, a.people) for a in narrowed] == [("003_fe06ce4d6c70b362-01", ["孙杰"])]
+
+
+def test_按日期范围列出会议(seeded):
+    found = seeded.meetings(date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 12, 31))
+    assert {m.article_id[:3] for m in found} == {"002", "004"}
+    assert [m.when for m in found] == sorted(m.when for m in found)
+
+
+def test_多线程共用一个连接(seeded):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: len(seeded.meetings_of("王宝善")), range(20)))
+    assert set(results) == {6}
+
+
+def test_提供导入流水线的sink接口(seeded):
+    for method in ("upsert_issue", "remove_source", "person_names"):
+        assert callable(getattr(seeded, method))
+    assert seeded.name == "meetings"
+    assert "韩世军" in seeded.person_names()
+
+
+def test_外键级联在连接上开启(seeded):
+    assert seeded.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert isinstance(seeded.db, sqlite3.Connection)
