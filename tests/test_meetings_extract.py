@@ -220,3 +220,10 @@ def test_抽取不用模型且很快(seed_issues):
         for issue in seed_issues.values():
             extract_issue(issue)
     assert time.perf_counter() - started < 5.0
+
+
+def test_利用率之类的词不当作率队():
+    m = _report("昨日，全区工作会议召开。设备利用率达到90%，区长孙杰出席会议。")
+    assert _roles(m) == {"attendee": ["孙杰"]}
+    led = _report("1月3日，区委书记韩世军率区党政代表团赴上海考察。", title="韩世军率队赴上海考察")
+    assert _roles(led) == {"leader": ["韩世军"]}

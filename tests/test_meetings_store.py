@@ -190,3 +190,10 @@ def test_提供导入流水线的sink接口(seeded):
 def test_外键级联在连接上开启(seeded):
     assert seeded.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert isinstance(seeded.db, sqlite3.Connection)
+
+
+def test_分会场出席者可单独列出(seeded):
+    [answer] = seeded.who("数字青岛建设领导小组2023年第一次会议，我区谁出席了即墨分会场会议？", "attendee", venue="branch")
+    assert answer.people == ["肖莉"]
+    [city] = seeded.who("全市党建引领基层治理工作会议有哪些市领导出席？", "attendee", venue="main")
+    assert city.people == ["曾赞荣", "赵豪志", "孟庆斌"]

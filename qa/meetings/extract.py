@@ -48,8 +48,10 @@ _ROLE_VERBS: list[tuple[str, Role]] = [
 _VERB_ROLE = dict(_ROLE_VERBS)
 _VERB = re.compile("|".join(sorted((re.escape(v) for v, _ in _ROLE_VERBS), key=len, reverse=True)))
 _VISIT_VERBS = {"走访", "视察", "调研", "考察", "督导", "看望", "慰问"}
-# `作` is a role only as `作…讲话/报告/宣讲`, never in 工作/作为/作出.
+# `作` and `率` are roles only as `作…讲话/报告` and `率…代表团/队`, never in 工作/作为/利用率.
 _TALK_AFTER_ZUO = re.compile(r"^(?![为出])[^，。；]{0,40}?(讲话|报告|宣讲|发言|辅导|动员)")
+_GROUP_AFTER_LV = re.compile(r"^[^，。；]{0,15}?(代表团|考察团|工作组|调研组|检查组|督导组|团|队|一行)")
+_NEEDS_OBJECT = {"作": _TALK_AFTER_ZUO, "率": _GROUP_AFTER_LV}
 _ALSO_SPOKE = re.compile(r"^[^，。；]*?并(?:作)?(?:重要)?(?:讲话|致辞|发言)")
 _PASSIVE_CHAIR = re.compile(r"由(?P<subj>[^，。；]+?)主持")
 # `出席会议的区领导还有刘伟、闫丕云`: the verb first, the names after 有.
@@ -243,7 +245,7 @@ def _roles_in_sentence(sentence: _Sentence, known: frozenset[str] = frozenset(),
             verb = m.group(0)
             role = _VERB_ROLE[verb]
             rest = clause.text[m.end() :]
-            if verb == "作" and not _TALK_AFTER_ZUO.match(clause.masked[m.end() :]):
+            if verb in _NEEDS_OBJECT and not _NEEDS_OBJECT[verb].match(clause.masked[m.end() :]):
                 continue
             part = _subject(clause.text[: m.start()], visit=verb in _VISIT_VERBS, known=known)
             if part is None:
@@ -285,6 +287,10 @@ def _evidence(sentence: _Sentence, article: Article, issue: Issue) -> Evidence:
         end=sentence.start + len(sentence.text) if in_body else 0,
         part=sentence.part,
     )
+
+
+def _headline(article: Article) -> _Sentence:
+    return _Sentence(article.title, mask_brackets(article.title), 0, "title")
 
 
 def _subtitle_sentences(subtitle: str) -> list[_Sentence]:
@@ -340,28 +346,30 @@ def _place(sentences: list[_Sentence]) -> tuple[str | None, _Sentence | None, st
     return place[0], place[1], branch
 
 
+def _people(article: Article, sentences: list[_Sentence]) -> list[_Found]:
+    """Everyone the article gives a role, body first, then the sub-headline and speech verbs."""
+    found = [f for s in sentences for f in _roles_in_sentence(s)]
+    named = frozenset(f.person for f in found)
+    if not named:
+        return []
+    # Once the article has named its people, names run together by OCR repair can be cut,
+    # and the sub-headline can add roles, for those people only.
+    subtitles = _subtitle_sentences(article.subtitle)
+    found = [f for s in sentences for f in _roles_in_sentence(s, named)]
+    found += [f for s in subtitles for f in _roles_in_sentence(s, named, _SUBTITLE_SEPS) if f.person in named]
+    titles: dict[str, list[str]] = {}
+    for f in found:
+        titles.setdefault(f.person, [])
+        titles[f.person].extend(t for t in f.titles if t not in titles[f.person])
+    return found + _speakers(sentences + subtitles, titles)
+
+
 def extract_meetings(article: Article, issue: Issue) -> list[Meeting]:
     """The meeting or activity an article reports (at most one), or [] for other articles."""
     sentences = split_sentences(article.body)
     if not sentences:
         return []
-    found = [f for s in sentences for f in _roles_in_sentence(s)]
-    named = frozenset(f.person for f in found)
-    if named:
-        # Once the article has named its people, names run together by OCR repair can be cut,
-        # and the sub-headline can add roles, for those people only.
-        subtitles = _subtitle_sentences(article.subtitle)
-        found = [f for s in sentences for f in _roles_in_sentence(s, named)]
-        found += [f for s in subtitles for f in _roles_in_sentence(s, named, _SUBTITLE_SEPS) if f.person in named]
-        sentences_and_subtitles = sentences + subtitles
-    else:
-        sentences_and_subtitles = sentences
-    known: dict[str, list[str]] = {}
-    for f in found:
-        known.setdefault(f.person, [])
-        known[f.person].extend(t for t in f.titles if t not in known[f.person])
-    found.extend(_speakers(sentences_and_subtitles, known))
-
+    found = _people(article, sentences)
     lead = sentences[0]
     from_lead = _names_from_lead(lead)
     headline = _name_from_headline(article.title) if article.kind == "article" else None
@@ -377,22 +385,11 @@ def extract_meetings(article: Article, issue: Issue) -> list[Meeting]:
         place, place_sentence = from_lead[0][1], lead
 
     meeting_id = f"{article.id}#1"
-    headline_evidence = Evidence(
-        article_id=article.id,
-        title=article.title,
-        issue_no=issue.issue_no,
-        issue_date=issue.date,
-        source=issue.source,
-        quote=article.title,
-        start=0,
-        end=0,
-        part="title",
-    )
     return [
         Meeting(
             id=meeting_id,
             name=name,
-            name_evidence=_evidence(name_sentence, article, issue) if name_sentence else headline_evidence,
+            name_evidence=_evidence(name_sentence or _headline(article), article, issue),
             date=when.date if when else None,
             date_end=when.date_end if when else None,
             date_approximate=when.approximate if when else False,

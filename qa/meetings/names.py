@@ -109,9 +109,7 @@ def _split_known(text: str, known: list[str]) -> list[str] | None:
 def parse_person_part(text: str, known: frozenset[str] = frozenset()) -> PersonPart | None:
     """Read one list item: `区长` (title), `区长孙杰` (title+name), `闫丕云` (name), else None.
 
-    `…王宝善等领导` keeps the name and drops the group after 等. A title followed by
-    names run together (`市政协主席赵豪志孟庆斌`) needs those names in `known`; the
-    first is returned and the others in `also`.
+    `王宝善等领导` drops what follows 等; names run together need `known` (extras go to `also`).
     """
     text = text.strip()
     if not text:

@@ -22,6 +22,7 @@ from qa.meetings.models import (
     TitleHolder,
     TitleSighting,
     TitleSpan,
+    Venue,
 )
 
 # Question words and role verbs carry nothing about which meeting is meant.
@@ -131,9 +132,11 @@ def filter_meetings(meetings: Iterable[Meeting], date_from: dt.date | None = Non
     return [m for m in meetings if in_range(m.when, date_from, date_to)]
 
 
-def role_answer(match: MeetingMatch, role: Role | None = None) -> RoleAnswer:
-    """The people of a matched meeting in one role (or all), each with the sentence that says so."""
-    people = [a for a in match.meeting.attendances if role is None or a.role == role]
+def role_answer(match: MeetingMatch, role: Role | None = None, venue: Venue | None = None) -> RoleAnswer:
+    """The people of a matched meeting in one role (or all), optionally at one venue, each with their sentence."""
+    people = [
+        a for a in match.meeting.attendances if (role is None or a.role == role) and (venue is None or a.venue == venue)
+    ]
     return RoleAnswer(meeting=match.meeting, score=match.score, role=role, attendances=people)
 
 

@@ -22,6 +22,7 @@ from qa.meetings.models import (
     TitleHolder,
     TitleSighting,
     TitleSpan,
+    Venue,
 )
 
 DB_FILE = "meetings.sqlite"
@@ -170,12 +171,13 @@ class MeetingStore:
         text: str,
         role: Role | None = None,
         *,
+        venue: Venue | None = None,
         date_from: dt.date | None = None,
         date_to: dt.date | None = None,
     ) -> list[RoleAnswer]:
         """Who chaired/attended/… the meeting a question names: the best match and its ties; [] if none."""
         matches = query.best_matches(self.find_meetings(text, date_from=date_from, date_to=date_to))
-        return [query.role_answer(m, role) for m in matches]
+        return [query.role_answer(m, role, venue) for m in matches]
 
     def meetings_of(
         self,
