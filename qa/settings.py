@@ -23,6 +23,15 @@ class EmbedderSettings(_Group):
     )
     model: str | None = Field(None, description="sentence-transformers model name or local path")
     batch_size: int = Field(32, ge=1)
+    query_prefix: str | None = Field(None, description="sentence-transformers: text put before queries (e5 models: 'query: ')")
+    passage_prefix: str | None = Field(None, description="sentence-transformers: text put before passages (e5: 'passage: ')")
+    cache: bool = Field(True, description="reuse passage embeddings already computed for the same text")
+    cache_path: Path | None = Field(None, description="SQLite file of cached embeddings; default <index_dir>/embeddings.sqlite")
+
+
+class ChunkingSettings(_Group):
+    chunk_chars: int = Field(300, ge=50, description="characters per chunk, headline included")
+    overlap_chars: int = Field(60, ge=0, description="whole sentences repeated from the previous chunk, up to this many characters")
 
 
 class ChromaSettings(_Group):
@@ -45,6 +54,7 @@ class LLMSettings(_Group):
     n_threads: int = Field(2, ge=1)
     timeout_s: float = 120.0
     chat: bool = Field(False, description="openai backend: use /chat/completions instead of /completions")
+    choose: bool = Field(False, description="let the LLM pick the best of the top candidate sentences")
     compose: bool | None = Field(
         None, description="let the LLM write the answer text (grounding-checked); default: only for the openai backend"
     )
@@ -54,6 +64,9 @@ class RetrievalSettings(_Group):
     k: int = Field(5, ge=1, description="articles returned to the answer engine")
     candidates: int = Field(30, ge=1, description="hits taken from each retriever before fusion")
     rrf_k: int = Field(60, ge=1)
+    date_slack_days: int = Field(
+        3, ge=0, description="a date named in a question also matches issues printed this many days later"
+    )
 
 
 class ServerSettings(_Group):
@@ -72,6 +85,7 @@ class Settings(BaseSettings):
     index_dir: Path = Field(Path("index_store"), description="Chroma files, BM25, SQLite records")
     max_question_chars: int = Field(500, ge=1)
     embedder: EmbedderSettings = EmbedderSettings()
+    chunking: ChunkingSettings = ChunkingSettings()
     chroma: ChromaSettings = ChromaSettings()
     llm: LLMSettings = LLMSettings()
     retrieval: RetrievalSettings = RetrievalSettings()

@@ -183,11 +183,16 @@ class AnswerEngine:
             picked = choose(self.llm, resolved, candidates[:3])
             if picked:
                 candidates.insert(0, candidates.pop(picked))
-        best = candidates[0]
         kind = asks(resolved)
         terms = self._cjk_terms(resolved)
+        best, short, ok = candidates[0], None, False
+        # the best-scored sentence may not hold the figure asked for; the next ones might
+        for candidate in candidates[: 4 if kind in ("number", "place", "date") else 1]:
+            short, ok = self._short_answer(kind, resolved, candidate, terms)
+            if ok:
+                best = candidate
+                break
         article_text = best.passage.title + best.passage.body
-        short, ok = self._short_answer(kind, resolved, best, terms)
         relevant = coverage(terms, best.passage.title + best.sentence) >= MIN_COVERAGE or (
             coverage(terms, article_text) >= MIN_COVERAGE and kind == "other"
         )
@@ -198,9 +203,12 @@ class AnswerEngine:
         cites = _Citations()
         mark = cites.mark(_evidence(best))
         text = f"{short}{mark}" if short else f"{best.sentence}{mark}"
+        topic = topic_of(resolved)
+        focus_now = {"topic": topic} if topic else {}
+        if topic and re.search(r"(会议?|活动|座谈会|观摩会)$", topic):
+            focus_now["meeting"] = topic  # 「这次会议」 in the next turn means this one
         answer = Answer(question=question, answer=text, mode="retrieval" if short else "extractive",
-                        citations=cites.items, retrieved=retrieved,
-                        focus={"topic": topic_of(resolved)} if topic_of(resolved) else {})
+                        citations=cites.items, retrieved=retrieved, focus=focus_now)
         if self.llm is not None and self.llm_compose:
             answer = self._composed(question, resolved, candidates[:3], answer, people)
         return self._grounded(answer, people)
@@ -226,6 +234,9 @@ class AnswerEngine:
                 return None, False
             how = f"（见{best.passage.issue_date.isoformat()}出版的报道，文中“昨日”即该日）" if relative else ""
             return f"{cn_date(d)}{how}。", True
+        if kind == "other":
+            missing = [t for t in terms if t not in best.passage.title + best.passage.body]
+            return None, not missing
         if kind == "who":
             names = {n for n in (self.records.known_people() if self.records else set()) if n in s}
             return (None, bool(names))
@@ -254,7 +265,9 @@ class AnswerEngine:
                 issue, article = found
                 sources.append(article.title + article.body)
                 if issue.date:
+                    # 昨日 means the day before publication; bare 2月24日 takes the issue's year
                     allowed |= {issue.date, issue.date - dt.timedelta(days=1)}
+                    allowed |= ground.dates_in(article.title + article.body, issue.date.year)
         g = ground.check(answer.answer, sources, people | self._bylines(), allowed)
         if g.ok:
             return answer

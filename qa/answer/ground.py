@@ -14,7 +14,9 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _CN_DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 # A name right after a title catches invented people the registry has never seen (姜玉林).
-_TITLED_NAME = re.compile(r"(?:书记|区长|市长|主任|主席|局长|部长|司长|常委|总指挥)([\u4e00-\u9fff]{2,3})")
+_TITLED_NAME = re.compile(
+    r"(?:书记|区长|市长|主任|主席|局长|部长|司长|常委|总指挥)(?![会委员的和及在主出参讲等与由])([\u4e00-\u9fff]{2,3})"
+)
 
 
 @dataclass

@@ -19,7 +19,8 @@ Asks = Literal["number", "place", "date", "who", "other"]
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 _STOP = set(
     "的 了 是 在 和 与 及 有 为 对 由 被 把 从 将 等 也 都 就 还 又 并 之 其 这 那 哪 哪些 哪个 哪里 哪天 什么 多少 几 谁 吗 呢 "
-    "是否 怎么 如何 何时 哪一天 什么时候 一个 我区 即墨 即墨区 约 共 已 年 月 日 上 下 中 时 后 前".split()
+    "是否 怎么 如何 何时 哪一天 什么时候 一个 我区 即墨 即墨区 约 共 已 年 月 日 上 下 中 时 后 前 "
+    "照片 图片 图中 照片里 图片里".split()
 )
 _EN_STOP = set("the a an of in on at to for was is were are who what when where which how much many did does do by and with".split())
 _UNITS = ["亿元", "万元", "元", "吨", "件", "个", "名", "人", "支", "座", "户", "亩", "平方米", "%", "次", "家", "处", "立方米", "所"]
@@ -65,7 +66,7 @@ def content_terms(question: str) -> list[str]:
     terms = []
     for tok in jieba.lcut(question):
         tok = tok.strip()
-        if not tok or tok.lower() in _EN_STOP or tok in _STOP:
+        if not tok or tok.lower() in _EN_STOP or tok in _STOP or tok.startswith(("哪", "什么", "多少")):
             continue
         if re.fullmatch(r"[\u4e00-\u9fff]+", tok) or re.fullmatch(r"[A-Za-z0-9.%]+", tok):
             if len(tok) >= 2 or tok.isdigit():
@@ -98,16 +99,37 @@ def _asked_unit(question: str) -> str | None:
     return m.group(1) if m else None
 
 
+def measure_terms(question: str, terms: list[str]) -> list[str]:
+    """The words naming what is counted: those just before 多少 (「…项目预计年产值约多少」 → 年产值)."""
+    m = re.search(r"(是|约|为|有|共|达|一共)*(多少|几)", question)
+    if not m:
+        return []
+    before = question[max(0, m.start() - 8) : m.start()]
+    inside = [t for t in terms if t in before]
+    return sorted(inside, key=lambda t: before.rfind(t))[-1:]  # the word right before 多少
+
+
 def number_answer(question: str, sentence: str, terms: list[str]) -> str | None:
-    """The number with its unit that the question asks for, as written in the sentence."""
+    """The number with its unit that the question asks for, as written in the sentence.
+
+    When the question names a measure (年产值, 投资额) the sentence must name it too, and the
+    number taken is the one printed after it.
+    """
+    measures = measure_terms(question, terms)
+    if measures:
+        anchors = [sentence.find(t[:2]) for t in measures if t[:2] in sentence]
+        if not anchors:
+            return None
+        terms = measures
     unit = _asked_unit(question)
     units = [unit] if unit and unit != "元" else ([u for u in _UNITS if u.endswith("元")] if unit == "元" else _UNITS)
     pattern = re.compile(rf"(约)?({_NUM}\s*(?:余|多)?\s*(?:万|亿)?\s*(?:{'|'.join(map(re.escape, units))}))")
     best, best_dist = None, None
     for m in pattern.finditer(sentence):
         # nearest to where the question's own words stand in the sentence
-        positions = [sentence.find(t) for t in terms if t in sentence]
-        dist = min((abs(m.start() - p) for p in positions), default=0)
+        positions = [sentence.find(t[:2]) for t in terms if t[:2] in sentence]
+        # a figure is printed after what it measures: 「年产值约30亿元」
+        dist = min((m.start() - p if m.start() >= p else 100 + p - m.start() for p in positions), default=0)
         if best_dist is None or dist < best_dist:
             best, best_dist = m.group(2), dist
     return best

@@ -1,0 +1,121 @@
+"""The meeting records as the answer engine uses them: routes become sentences with evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from qa.answer.engine import Evidence, RecordAnswer, cn_date
+from qa.answer.followup import Focus
+from qa.answer.route import Route
+from qa.meetings.models import ROLE_LABELS, Attendance, Evidence as RecordEvidence, TitleSpan
+from qa.meetings.store import MeetingStore
+
+_ROLE_QUESTIONS = {"chair", "speaker", "leader"}
+
+
+def _ev(e: RecordEvidence) -> Evidence:
+    return Evidence(e.article_id, e.title, e.issue_no, e.issue_date, e.source, e.quote)
+
+
+def _span_years(span: TitleSpan) -> str:
+    first, last = span.first_seen, span.last_seen
+    if not first:
+        return ""
+    return f"{first.year}年" if not last or last.year == first.year else f"{first.year}—{last.year}年"
+
+
+class MeetingRecords:
+    """Answers chair/attendee/participant/role/aggregate questions from a MeetingStore."""
+
+    def __init__(self, store: MeetingStore):
+        self.store = store
+        self._people: set[str] | None = None
+
+    def known_people(self) -> set[str]:
+        if self._people is None:
+            self._people = set(self.store.known_people())
+        return self._people
+
+    def answer(self, question: str, r: Route, date_from: dt.date | None, date_to: dt.date | None) -> RecordAnswer | None:
+        if r.kind == "meeting":
+            return self._who(question, r, date_from, date_to)
+        if r.kind == "person_meetings":
+            return self._meetings_of(r, date_from, date_to)
+        if r.kind == "person_role":
+            return self._titles_of(r)
+        if r.kind == "title_holder":
+            return self._holders(r)
+        return None
+
+    def _who(self, question, r: Route, date_from, date_to) -> RecordAnswer | None:
+        role = None if r.role == "any" else r.role
+        found = self.store.who(question, role, date_from=date_from, date_to=date_to)
+        if not found or not found[0].attendances:
+            return None
+        best = found[0]
+        attendances = best.attendances
+        if "分会场" in question:
+            attendances = [a for a in attendances if a.venue == "branch"] or attendances
+        elif "主会场" in question or "市领导" in question:
+            attendances = [a for a in attendances if a.venue == "main"] or attendances
+        names = list(dict.fromkeys(a.person for a in attendances))
+        meeting, who = best.meeting, "、".join(names)
+        if role in ("chair", "leader"):
+            text = f"{meeting.name}由{who}{ROLE_LABELS[role]}。"
+        elif role == "speaker":
+            text = f"在{meeting.name}上讲话或致辞的有：{who}。"
+        else:
+            text = f"{ROLE_LABELS.get(role, '参加')}{meeting.name}的有：{who}。"
+        evidence = list(dict.fromkeys(_ev(a.evidence) for a in attendances))
+        return RecordAnswer([(text, evidence)], Focus(person=names[0] if len(names) == 1 else None, meeting=meeting.name),
+                            set(names))
+
+    def _meetings_of(self, r: Route, date_from, date_to) -> RecordAnswer | None:
+        roles = [r.role] if r.role in _ROLE_QUESTIONS else None
+        if r.year and not date_from and not date_to:
+            date_from, date_to = dt.date(r.year, 1, 1), dt.date(r.year, 12, 31)
+        found = self.store.meetings_of(r.person, roles=roles, date_from=date_from, date_to=date_to)
+        if not found:
+            return None
+        verb = ROLE_LABELS[r.role] if roles else "出席或参加"
+        # no count and no list numbers: every figure in an answer must be one the paper printed
+        lines = [(f"据报纸记载，{r.person}{verb}过以下会议或活动：", [])]
+        for pm in found:
+            m = pm.meeting
+            when = cn_date(m.date) + ("前后" if m.date_approximate else "") if m.date else "日期不详"
+            roles_text = "、".join(dict.fromkeys(ROLE_LABELS[x] for x in pm.roles))
+            evidence = list(dict.fromkeys(_ev(a.evidence) for a in pm.attendances))
+            lines.append((f"- {when} {m.name}（{roles_text}）", evidence))
+        return RecordAnswer(lines, Focus(person=r.person), {r.person})
+
+    def _titles_of(self, r: Route) -> RecordAnswer | None:
+        spans = self.store.titles_of(r.person, year=r.year) if r.year else self.store.titles_of(r.person)
+        if not spans:
+            return None
+        when = f"{r.year}年" if r.year else ""
+        parts, evidence = [], []
+        for span in spans:
+            years = "" if r.year else f"（{_span_years(span)}）" if _span_years(span) else ""
+            parts.append(f"{span.title}{years}")
+            evidence.append(_ev(span.sightings[-1].evidence))
+        text = f"{r.person}{when}的职务：{'、'.join(parts)}。"
+        return RecordAnswer([(text, list(dict.fromkeys(evidence)))], Focus(person=r.person), {r.person})
+
+    def _holders(self, r: Route) -> RecordAnswer | None:
+        holders = self.store.holders_of(r.title, year=r.year) if r.year else self.store.holders_of(r.title)
+        if r.year and r.month:
+            at = dt.date(r.year, r.month, 15)
+            near = sorted(holders, key=lambda h: min(abs(((s.date or at) - at).days) for s in h.sightings))
+            holders = near[:1] or holders
+        if not holders:
+            return None
+        if r.year:
+            names = "、".join(h.person for h in holders)
+            text = f"{r.year}年的{r.title}：{names}。"
+        else:
+            names = "、".join(f"{h.person}（{h.first_seen.year if h.first_seen else ''}年起）" for h in holders)
+            text = f"报纸记载的{r.title}：{names}。"
+        evidence = list(dict.fromkeys(_ev(h.sightings[-1].evidence) for h in holders))
+        person = holders[0].person if len(holders) == 1 else None
+        return RecordAnswer([(re.sub(r"（年起）", "", text), evidence)], Focus(person=person), {h.person for h in holders})

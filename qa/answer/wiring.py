@@ -1,0 +1,56 @@
+"""Building the engine from settings: the only place that knows every concrete part."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from qa.answer.engine import AnswerEngine
+from qa.answer.llm import build_llm
+from qa.answer.records import MeetingRecords
+from qa.answer.select import Passage
+from qa.catalog import Catalog
+from qa.index.archive import ArchiveIndex, open_index
+from qa.index.embed import make_embedder
+from qa.index.retrieve import Filters
+from qa.meetings.store import MeetingStore
+from qa.settings import Settings, load_settings
+
+
+class ArchivePassages:
+    """Hybrid retrieval over the archive index, as whole articles for the engine."""
+
+    def __init__(self, index: ArchiveIndex, catalog: Catalog):
+        self.index, self.catalog = index, catalog
+
+    def passages(self, query: str, k: int, date_from: dt.date | None, date_to: dt.date | None) -> list[Passage]:
+        result = self.index.search(query, k=k, filters=Filters(date_from=date_from, date_to=date_to))
+        out = []
+        for hit in result.hits:
+            found = self.catalog.article(hit.article_id)
+            body = found[1].body if found else hit.text
+            out.append(Passage(hit.article_id, hit.title, body, hit.issue_no, hit.issue_date, hit.source, hit.rank))
+        return out
+
+
+def build_engine(settings: Settings | None = None) -> AnswerEngine:
+    """The engine on the configured index, records, catalog and LLM (the LLM loads on first use)."""
+    settings = settings or load_settings()
+    catalog = Catalog.open(settings.index_dir)
+    index = open_index(settings, make_embedder(settings.embedder))
+    records = MeetingRecords(MeetingStore.from_settings(settings))
+    compose = settings.llm.compose if settings.llm.compose is not None else settings.llm.backend == "openai"
+    return AnswerEngine(
+        ArchivePassages(index, catalog),
+        records,
+        catalog,
+        build_llm(settings.llm),
+        k=settings.retrieval.k,
+        max_question_chars=settings.max_question_chars,
+        llm_choice=settings.llm.choose,
+        llm_compose=compose,
+    )
+
+
+def ingest_sinks(settings: Settings) -> list:
+    """What `qa ingest` feeds besides the vector and BM25 index: the catalog and the meeting records."""
+    return [Catalog.open(settings.index_dir), MeetingStore.from_settings(settings)]
