@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Iterator, Protocol
 
 from llama_index.core.llms import LLM
 
@@ -130,6 +130,20 @@ class AnswerEngine:
             answer = self._retrieval(question, resolved, r, date_from, date_to, people, focus)
         answer.seconds = time.perf_counter() - started
         return answer
+
+    def stream(self, question: str, history: list[Answer] | None = None,
+               date_from: dt.date | None = None, date_to: dt.date | None = None) -> Iterator[tuple[str, Answer | None]]:
+        """(text so far, None) pieces of the answer, then (full text, Answer) with its citations.
+
+        Only checked text is streamed: the grounding check needs the whole answer first.
+        """
+        answer = self.ask(question, history, date_from, date_to)
+        pieces = re.findall(r"[^，。；：\n]*[，。；：\n]?", answer.answer)
+        shown = ""
+        for piece in filter(None, pieces):
+            shown += piece
+            yield shown, None
+        yield answer.answer, answer
 
     def _validate(self, question: str) -> str:
         q = (question or "").strip()
