@@ -33,3 +33,24 @@ def seed_issues(seed_files):
     from qa.corpus import parse_file
 
     return {p.stem: parse_file(p) for p in seed_files}
+
+
+@pytest.fixture(scope="session")
+def seed_settings(tmp_path_factory):
+    """Settings of an index built once per session from the five seeds (vectors, BM25, catalog, meetings)."""
+    from qa.answer.wiring import ingest_sinks
+    from qa.ingest import ingest
+    from qa.settings import Settings
+
+    settings = Settings(index_dir=tmp_path_factory.mktemp("seed_index"), seeds_dir=SEEDS)
+    report = ingest([SEEDS], settings, sinks=ingest_sinks(settings), progress=False)
+    assert report.ok, report.failures
+    return settings
+
+
+@pytest.fixture(scope="session")
+def engine(seed_settings):
+    """The answer engine on the seed index with the embedded defaults (local Gemma loads only if used)."""
+    from qa.answer.wiring import build_engine
+
+    return build_engine(seed_settings)
