@@ -43,3 +43,26 @@ def test_OpenAI兼容服务器路径在回环地址上真实可用(gemma):
     text = remote.complete("问题：1加1等于几？\n答案：", stop=["\n"]).text
     assert isinstance(text, str) and "\n" not in text
     assert choose(remote, "德国ITEM项目一年加工多少铝型材？", _candidates()) in (0, 1, None)
+
+
+def test_经OpenAI兼容服务器由模型撰写的答案仍然只含有据的事实(seed_settings, gemma):
+    """The compose path (what production runs with a capable model), here with the small Gemma behind
+    llama.cpp's real HTTP server: whatever it writes, the grounding check keeps only supported facts."""
+    from qa.answer import ground
+    from qa.answer.engine import AnswerEngine
+    from qa.answer.wiring import build_engine
+
+    local = build_engine(seed_settings)
+    remote = build_llm(LLMSettings(backend="openai", base_url=f"{gemma.listening_address()}/v1", model="gemma", max_tokens=60))
+    engine = AnswerEngine(local.passages, local.records, local.catalog, remote, llm_compose=True)
+    people = local.records.known_people()
+    for q in ("德国ITEM项目一年加工铝型材多少吨？", "高性能新型环保材料产业基地项目总投资多少？", "即墨区已创建美丽乡村示范村多少个？"):
+        a = engine.ask(q)
+        assert a.citations, a.answer
+        sources = []
+        allowed = set()
+        for c in a.citations:
+            issue, article = local.catalog.article(c.article_id)
+            sources += [f"第{c.issue_no}期 {c.issue_date}", c.quote, article.title + article.body]
+            allowed |= {issue.date, issue.date - dt.timedelta(days=1)} | ground.dates_in(article.body, issue.date.year)
+        assert ground.check(a.answer, sources, people, allowed).ok, a.answer
