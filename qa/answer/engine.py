@@ -224,7 +224,7 @@ class AnswerEngine:
         answer = Answer(question=question, answer=text, mode="retrieval" if short else "extractive",
                         citations=cites.items, retrieved=retrieved, focus=focus_now)
         if self.llm is not None and self.llm_compose:
-            answer = self._composed(question, resolved, candidates[:3], answer, people)
+            answer = self._composed(question, resolved, candidates[:3], answer, people, (short or "").rstrip("。"))
         return self._grounded(answer, people)
 
     @staticmethod
@@ -256,8 +256,11 @@ class AnswerEngine:
             return (None, bool(names))
         return None, True
 
-    def _composed(self, question, resolved, candidates, fallback: Answer, people) -> Answer:
+    def _composed(self, question, resolved, candidates, fallback: Answer, people, must_say: str) -> Answer:
+        """The LLM's wording when it is grounded and says what the text-extracted answer says."""
         text = compose(self.llm, resolved, candidates)
+        if must_say and must_say not in text or "（第" in text:  # off the point, or echoing the prompt
+            return fallback
         cites = _Citations()
         marks = {i + 1: cites.mark(_evidence(c)) for i, c in enumerate(candidates)}
         text = re.sub(r"\[(\d+)\]", lambda m: marks.get(int(m.group(1)), ""), text)
