@@ -56,8 +56,11 @@ class IssueSink(Protocol):
 
 
 def default_sinks(settings: Settings) -> list[IssueSink]:
-    """The sinks `qa ingest` feeds by default (the meetings store joins here)."""
-    return []
+    """The sinks `qa ingest` feeds by default: the article catalog and the meeting records."""
+    from qa.catalog import Catalog
+    from qa.meetings.store import MeetingStore
+
+    return [Catalog.open(settings.index_dir), MeetingStore.from_settings(settings)]
 
 
 def sink_name(sink: IssueSink) -> str:

@@ -53,4 +53,6 @@ def build_engine(settings: Settings | None = None) -> AnswerEngine:
 
 def ingest_sinks(settings: Settings) -> list:
     """What `qa ingest` feeds besides the vector and BM25 index: the catalog and the meeting records."""
-    return [Catalog.open(settings.index_dir), MeetingStore.from_settings(settings)]
+    from qa.ingest import default_sinks
+
+    return default_sinks(settings)
