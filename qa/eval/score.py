@@ -68,7 +68,7 @@ class QuestionScore(BaseModel):
     citation_precision: float | None = None
     citation_recall: float | None = None
     grounding_violations: list[str] = Field(default_factory=list, description="names/numbers/dates in no cited source")
-    gold_rank: int | None = Field(None, description="1-based rank of the first gold article in `retrieved`")
+    gold_rank: int | None = Field(None, description="1-based rank of the first gold article among the surfaced ones")
     retrieval_scored: bool = False
     seconds: float = 0.0
     error: str | None = None
@@ -148,12 +148,12 @@ def states_fact(answer_text: str, fact: str) -> bool:
 
 
 def abstains(answer: Answer) -> bool:
-    """The answer declines: abstain mode, or a refusal phrase and nothing cited."""
+    """The answer declines: abstain mode, or a refusal phrase without any [n] marker."""
     if answer.mode == "abstain":
         return True
     # A plain pipeline has no abstain mode, so its refusals are recognised by their words;
-    # a refusal that still cites sources is treated as an answer (it claims something).
-    return bool(_REFUSAL.search(answer.answer)) and not answer.citations
+    # a refusal that still marks a source [n] claims something and counts as an answer.
+    return bool(_REFUSAL.search(answer.answer)) and not _MARKER.search(answer.answer)
 
 
 def names_in(text: str, known: set[str]) -> set[str]:
@@ -186,6 +186,17 @@ def _quote_has_fact(quote: str, fact: str) -> bool:
     return states_fact(quote, fact) if _ISO_FACT.fullmatch(fact) else normalise(fact) in normalise(quote)
 
 
+def surfaced(answer: Answer) -> list[str]:
+    """The articles an answer brought up, in order: `retrieved`, or its citations when it looked nothing up.
+
+    Answers from the meeting records or the issue catalog retrieve nothing; the articles
+    they cite are then what they surfaced, and leaving them out would score a lookup as a miss.
+    """
+    if answer.retrieved:
+        return list(answer.retrieved)
+    return [c.article_id for c in sorted(answer.citations, key=lambda c: c.n)]
+
+
 def _gold_rank(retrieved: Sequence[str], gold: Iterable[str]) -> int | None:
     gold = set(gold)
     seen: list[str] = []
@@ -201,7 +212,9 @@ def _grounding(answer: Answer, question: GoldQuestion, articles: dict[str, Artic
     cited = [articles[c.article_id] for c in answer.citations if c.article_id in articles]
     # The question's own words are not invented by the system: repeating 第90次 is no violation.
     sources = [question.question] + [c.quote for c in answer.citations] + [a.text for a in cited]
+    # A citation shows its issue's number and date, so stating them (or the year) is grounded.
     sources += [f"第{a.issue_no}期" for a in cited if a.issue_no]
+    sources += [f"{d.year}年{d.month}月{d.day}日" for d in {a.issue_date for a in cited if a.issue_date}]
     allowed = {d for a in cited for d in a.dates} | {a.issue_date for a in cited if a.issue_date}
     default_year = next((a.issue_date.year for a in cited if a.issue_date), None)
     return ground.check(answer.answer, sources, known, allowed, default_year).unsupported
@@ -262,7 +275,7 @@ def score_answer(
     cited = {c.article_id for c in answer.citations}
     if question.gold_articles:
         scores["citation_recall"] = 1.0 if cited & set(question.gold_articles) else 0.0
-        scores["gold_rank"] = _gold_rank(answer.retrieved, question.gold_articles)
+        scores["gold_rank"] = _gold_rank(surfaced(answer), question.gold_articles)
         scores["retrieval_scored"] = True
     elif question.gold_source:
         from_issue = any(articles[a].issue == question.gold_source for a in cited if a in articles)

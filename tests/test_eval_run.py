@@ -1,0 +1,187 @@
+"""The runner, thresholds, answer cache, report and CLI, with scripted systems (no models)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qa.answer.models import Answer, Citation
+from qa.cli import main
+from qa.eval.baseline import PipelineResponse, ResponseCache, SourceChunk, to_answer
+from qa.eval.gold import ArticleText, GoldQuestion, load_questions
+from qa.eval.report import render_markdown, render_text, text_table, write_chart
+from qa.eval.run import (
+    BASELINE,
+    PROJECT,
+    BadThresholds,
+    EvalReport,
+    Thresholds,
+    check,
+    limit_questions,
+    load_thresholds,
+    run_system,
+    score_system,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLES = {
+    "a-01": ArticleText(id="a-01", text="区委书记韩世军主持会议。区长张元升出席。", issue="a", issue_no=2415,
+                        issue_date=dt.date(2021, 11, 4)),
+}
+KNOWN = {"韩世军", "张元升"}
+
+
+def _q(qid: str, question: str, **kw) -> GoldQuestion:
+    base = dict(id=qid, type="chair", question=question, answerable=True, gold_facts=["韩世军"], gold_articles=["a-01"])
+    return GoldQuestion(**(base | kw))
+
+
+QUESTIONS = [
+    _q("q1", "谁主持了会议？"),
+    _q("q2", "他是什么职务？", type="followup", gold_facts=["区委书记"], conversation="c1", turn=2),
+    _q("q0", "谁主持会议？", type="followup", conversation="c1", turn=1),
+    _q("u1", "谁主持了第90次会议？", type="unanswerable", answerable=False, gold_facts=[], gold_articles=[]),
+]
+# Conversations are asked in file order; put turn 1 before turn 2 as the set does.
+QUESTIONS = [QUESTIONS[0], QUESTIONS[2], QUESTIONS[1], QUESTIONS[3]]
+
+
+class ScriptedSystem:
+    """A fake system that answers from a script and records the history it was given."""
+
+    def __init__(self, script: dict[str, str], fail_on: str | None = None):
+        self.script, self.fail_on, self.seen = script, fail_on, []
+
+    def ask(self, question: str, history: list[Answer] | None = None) -> Answer:
+        self.seen.append((question, [a.question for a in history or []]))
+        if question == self.fail_on:
+            raise RuntimeError("boom")
+        text = self.script.get(question, "未在报纸中找到。")
+        cite = Citation(n=1, article_id="a-01", issue_no=2415, issue_date="2021-11-04", title="t", source="s", quote="")
+        mode = "abstain" if text.startswith("未在") else "retrieval"
+        return Answer(question=question, answer=text, mode=mode, citations=[] if mode == "abstain" else [cite],
+                      retrieved=["a-01"], seconds=0.5)
+
+
+GOOD = {"谁主持了会议？": "韩世军主持[1]。", "谁主持会议？": "韩世军[1]。", "他是什么职务？": "区委书记[1]。"}
+
+
+def _report(project: ScriptedSystem | None, baseline: ScriptedSystem | None) -> EvalReport:
+    systems = {}
+    for name, system in ((PROJECT, project), (BASELINE, baseline)):
+        if system is None:
+            continue
+        answers, errors = run_system(system, QUESTIONS)
+        systems[name] = score_system(name, QUESTIONS, answers, errors, ARTICLES, KNOWN, seconds=2.0)
+    return EvalReport(created=dt.datetime(2026, 1, 1), questions_file="x.jsonl", n_questions=len(QUESTIONS),
+                      systems=systems)
+
+
+def test_追问按顺序在同一对话里带着前文提问():
+    system = ScriptedSystem(GOOD)
+    run_system(system, QUESTIONS)
+    assert system.seen == [("谁主持了会议？", []), ("谁主持会议？", []), ("他是什么职务？", ["谁主持会议？"]),
+                           ("谁主持了第90次会议？", [])]
+
+
+def test_截取题目时丢掉缺了前一轮的追问():
+    kept = limit_questions(QUESTIONS, 1)
+    assert [q.id for q in kept] == ["q1"]
+    assert [q.id for q in limit_questions(QUESTIONS, 3)] == ["q1", "q0", "q2"]
+    only_second = [QUESTIONS[2], QUESTIONS[0]]
+    assert [q.id for q in limit_questions(only_second, 1)] == []
+
+
+def test_一道题出错只记这一题_其余照常():
+    answers, errors = run_system(ScriptedSystem(GOOD, fail_on="谁主持会议？"), QUESTIONS)
+    assert answers[1].mode == "error" and errors[1] == "RuntimeError: boom"
+    assert errors[0] is None and answers[2].answer == "区委书记[1]。"
+    result = score_system(PROJECT, QUESTIONS, answers, errors, ARTICLES, KNOWN, seconds=1.0)
+    assert result.summary["overall"].values["errors"] == 1.0
+
+
+def test_阈值检查_低于下限或落后基线就失败():
+    report = _report(ScriptedSystem(GOOD), ScriptedSystem({}))
+    assert report.systems[PROJECT].summary["overall"].values["correct"] == 1.0
+    ok = check(report, Thresholds(min={"correct": 0.9}, max={"errors": 0}, ahead_of_baseline=["correct"]))
+    assert ok.ok, ok.failures
+    bad = check(report, Thresholds(min={"correct": 1.01}, by_type={"chair": {"citation_recall": 1.0}}))
+    assert not bad.ok and any("correct" in f for f in bad.failures)
+    behind = check(_report(ScriptedSystem({}), ScriptedSystem(GOOD)), Thresholds(ahead_of_baseline=["correct"]))
+    assert not behind.ok and "领先基线" in behind.failures[0]
+
+
+def test_阈值文件里的未知指标直接报错(tmp_path):
+    path = tmp_path / "t.toml"
+    path.write_text("[min]\ncorect = 0.5\n", encoding="utf-8")
+    with pytest.raises(BadThresholds, match="corect"):
+        load_thresholds(path)
+    with pytest.raises(BadThresholds, match="无法读取"):
+        load_thresholds(tmp_path / "missing.toml")
+
+
+def test_仓库里的阈值文件和评测集都能读():
+    thresholds = load_thresholds(ROOT / "eval" / "thresholds.toml")
+    assert thresholds.min and thresholds.ahead_of_baseline
+    assert len(load_questions(ROOT / "eval" / "questions.jsonl")) >= 80
+
+
+def _response(text: str, question: str = "谁主持了会议？") -> PipelineResponse:
+    chunks = [SourceChunk(article_id="a-01", title="t", issue_no=2415, issue_date="2021-11-04", source="s", text="韩世军主持"),
+              SourceChunk(article_id="a-02", text="别的"), SourceChunk(article_id="a-01", text="张元升出席")]
+    return PipelineResponse(question=question, text=text, sources=chunks, seconds=3.0)
+
+
+def test_基线引用_有标记取被标的来源_没有标记取全部来源():
+    marked = to_answer(_response("韩世军主持[1][9]。"))
+    assert [(c.n, c.article_id, c.quote) for c in marked.citations] == [(1, "a-01", "韩世军主持")]
+    assert marked.retrieved == ["a-01", "a-02"] and marked.mode == "retrieval" and marked.seconds == 3.0
+    unmarked = to_answer(_response("韩世军"))
+    assert [c.article_id for c in unmarked.citations] == ["a-01", "a-02", "a-01"]
+
+
+def test_基线响应缓存按输入命中_输入一变就不命中(tmp_path):
+    path = tmp_path / "cache.jsonl"
+    ResponseCache(path, {"corpus": "x"}).put(_response("韩世军"))
+    again = ResponseCache(path, {"corpus": "x"})
+    assert again.get("谁主持了会议？").text == "韩世军" and again.hits == 1
+    assert again.get("别的问题？") is None
+    assert ResponseCache(path, {"corpus": "y"}).get("谁主持了会议？") is None
+    assert ResponseCache(path, {"corpus": "x"}, read=False).get("谁主持了会议？") is None
+    path.write_text(path.read_text(encoding="utf-8") + '{"key": "torn', encoding="utf-8")
+    assert ResponseCache(path, {"corpus": "x"}).get("谁主持了会议？") is not None
+
+
+def test_报告并列两列和比值_结论引用两边的数字(tmp_path):
+    report = _report(ScriptedSystem(GOOD), ScriptedSystem({}))
+    text = render_text(report)
+    assert "本项目 project" in text and "基线 baseline" in text and "比值 ratio" in text
+    assert "追问 follow-up" in text
+    chart = write_chart(report, tmp_path / "chart.png")
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    md = render_markdown(report, chart)
+    assert "| 答案正确率 correct | 100.0% | 25.0% | 4.00× |" in md
+    assert "答案正确率 100.0%（基线 25.0%）" in md and "![" in md
+
+
+def test_只有基线时报告照样写出():
+    report = _report(None, ScriptedSystem(GOOD))
+    assert "没有可比较的项目数字" in render_markdown(report, None)
+    assert not check(report, Thresholds(min={"correct": 0.1})).ok
+
+
+def test_终端表格按中文宽度对齐():
+    lines = text_table(["题型", "n"], [["主持 chair", "8"], ["x", "10"]]).splitlines()
+    assert len({len(line.encode("gbk", "replace")) for line in lines[2:]}) == 1
+
+
+def test_命令有帮助_阈值文件坏了在运行前就报错(tmp_path):
+    runner = CliRunner()
+    assert "--no-baseline" in runner.invoke(main, ["eval", "--help"]).output
+    bad = tmp_path / "t.toml"
+    bad.write_text("[min]\nnope = 1\n", encoding="utf-8")
+    result = runner.invoke(main, ["eval", "--check", "--thresholds", str(bad)])
+    assert result.exit_code == 1 and "nope" in result.output
