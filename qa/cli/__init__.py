@@ -24,10 +24,10 @@ def main() -> None:
 
 
 def _register() -> None:
-    from qa.cli import answer, corpus, index, meetings
+    from qa.cli import answer, corpus, index, meetings, serve
     from qa.cli import eval as eval_cli
 
-    for module in (corpus, index, meetings, answer, eval_cli):
+    for module in (corpus, index, meetings, answer, eval_cli, serve):
         for command in module.COMMANDS:
             main.add_command(command)
 
