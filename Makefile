@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install
+.PHONY: run test install browser
 
 install: $(STAMP)
 
@@ -18,7 +18,15 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: install
-	$(BIN)/qa parse seeds
+	$(BIN)/qa serve
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest
+
+# The browser test drives Debian's chromium (never `playwright install`: no downloads) and
+# needs a CJK font, or Chinese renders as boxes. CI runs as root; elsewhere sudo is used.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@dpkg -s chromium fonts-wqy-microhei >/dev/null 2>&1 || { \
+		$(SUDO) apt-get update && \
+		$(SUDO) apt-get install -y --no-install-recommends chromium fonts-wqy-microhei; }

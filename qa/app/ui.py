@@ -108,6 +108,19 @@ def _date(text: str | None, *, end: bool) -> dt.date | None:
         raise BadQuestion(str(exc)) from exc
 
 
+def _issue_window(issue) -> tuple[dt.date, dt.date, str]:
+    """The dates that stand for one issue: its publication day and the day before.
+
+    The engine filters by date only; reports of 昨日 meetings carry the day before
+    publication, so the bare publication day would hide them.
+    """
+    if issue is None or issue.date is None:
+        raise BadQuestion("所选的这一期没有出版日期，无法按期筛选：请改用日期范围。")
+    start = issue.date - dt.timedelta(days=1)
+    label = render.issue_label(issue.issue_no, issue.date, issue.date_inferred)
+    return start, issue.date, f"筛选：{label}（按日期 {start} 至 {issue.date}）"
+
+
 def _user(request: gr.Request | None) -> str | None:
     return getattr(request, "username", None) if request is not None else None
 
@@ -131,9 +144,7 @@ class ArchiveApp:
         """Dates for the engine and a note saying what was applied; an issue stands for its publication date."""
         if issue_source:
             issue = next((i for i in self.catalog.issues() if i.source == issue_source), None)
-            if issue is None or issue.date is None:
-                raise BadQuestion("所选的这一期没有出版日期，无法按期筛选：请改用日期范围。")
-            return issue.date, issue.date, f"筛选：{render.issue_label(issue.issue_no, issue.date, issue.date_inferred)}"
+            return _issue_window(issue)
         start, end = _date(date_from, end=False), _date(date_to, end=True)
         if start and end and start > end:
             raise BadQuestion(f"起始日期 {start} 晚于结束日期 {end}：请调换。")
@@ -232,9 +243,9 @@ class ArchiveApp:
         try:
             if issue_no:
                 issue = self.catalog.issue_by_no(int(issue_no))
-                if issue is None or issue.date is None:
-                    raise BadQuestion(f"库中没有第{issue_no}期（或其出版日期不详）。")
-                start = end = issue.date
+                if issue is None:
+                    raise BadQuestion(f"库中没有第{issue_no}期。")
+                start, end, _ = _issue_window(issue)
             else:
                 start, end = _date(date_from, end=False), _date(date_to, end=True)
             earlier = [Answer(question=h.get("question", ""), answer=h.get("answer", ""), mode=h.get("mode", "retrieval"),
