@@ -1,4 +1,4 @@
-"""The app in a real headless Chromium (Debian's, driven by Playwright): ask, cite, read, browse meetings, add an issue."""
+"""The app in a real headless Chromium (Debian's, via Playwright): ask, cite, read, browse meetings, add an issue."""
 
 from __future__ import annotations
 
@@ -67,9 +67,14 @@ def page(browser):
     page = context.new_page()
     page.set_default_timeout(30_000)
     outside: list[str] = []
-    page.on("request", lambda r: outside.append(r.url)
-            if urlparse(r.url).hostname not in ("127.0.0.1", "localhost", None) and not r.url.startswith(("data:", "blob:"))
-            else None)
+
+    def watch(request) -> None:
+        if request.url.startswith(("data:", "blob:")):
+            return
+        if urlparse(request.url).hostname not in ("127.0.0.1", "localhost"):
+            outside.append(request.url)
+
+    page.on("request", watch)
     yield page
     context.close()
     assert not outside, f"the page tried to reach the network: {outside}"

@@ -46,8 +46,8 @@ def issue_label(issue_no: int | None, issue_date: dt.date | str | None, inferred
     return f"{no} · {cn_day(issue_date)}{'（推断）' if inferred and issue_date else ''}"
 
 
-def _md_escape(text: str) -> str:
-    # list bullets the engine writes ("- 2021年…") stay Markdown; everything else is literal text
+def md_text(text: str) -> str:
+    """Text shown literally in Markdown; the engine's list bullets ("- 2021年…") stay bullets."""
     out = []
     for line in text.split("\n"):
         bullet = "- " if line.startswith("- ") else ""
@@ -59,10 +59,10 @@ def answer_markdown(text: str, turn: int) -> str:
     """The answer text with every [n] as a link to citation n of this turn."""
     parts, last = [], 0
     for m in MARKER.finditer(text):
-        parts.append(_md_escape(text[last:m.start()]))
+        parts.append(md_text(text[last:m.start()]))
         parts.append(f"[\\[{m.group(1)}\\]]({cite_href(turn, int(m.group(1)))})")
         last = m.end()
-    parts.append(_md_escape(text[last:]))
+    parts.append(md_text(text[last:]))
     return "".join(parts)
 
 
@@ -71,13 +71,13 @@ def chat_message(answer: Answer, turn: int, filters_note: str = "") -> str:
     body = answer_markdown(answer.answer, turn)
     if answer.mode == "abstain" and answer.nearest:
         items = [
-            f"- [{_md_escape('《' + c.title + '》')}]({cite_href(turn, c.n, nearest=True)}) "
-            f"{_md_escape(issue_label(c.issue_no, c.issue_date))}"
+            f"- [{md_text('《' + c.title + '》')}]({cite_href(turn, c.n, nearest=True)}) "
+            f"{md_text(issue_label(c.issue_no, c.issue_date))}"
             for c in answer.nearest
         ]
         body += "\n\n最接近的报道：\n" + "\n".join(items)
     if filters_note:
-        body += f"\n\n*{_md_escape(filters_note)}*"
+        body += f"\n\n*{md_text(filters_note)}*"
     return body
 
 
@@ -107,7 +107,8 @@ def sources_html(question: str, turn: int, items: list[SourceItem], *, abstained
             f'<li class="{cls}" data-n="{c.n}">'
             f'<a class="qa-src-link" href="{cite_href(turn, c.n, nearest)}">'
             f'<span class="qa-n">[{c.n}]</span> {esc(c.title)}</a>'
-            f'<div class="qa-meta">{kind}{esc(issue_label(c.issue_no, c.issue_date, item.date_inferred))} · {esc(by)}</div>'
+            f'<div class="qa-meta">{kind}{esc(issue_label(c.issue_no, c.issue_date, item.date_inferred))}'
+            f" · {esc(by)}</div>"
             f'<blockquote class="qa-quote">{esc(c.quote)}</blockquote></li>'
         )
     return (
@@ -261,7 +262,8 @@ def profile_html(profile: PersonProfile | None, name: str) -> str:
             f'<li><a href="{meeting_href(pm.meeting.id, profile.name)}">{esc(pm.meeting.name)}</a>'
             f' <span class="qa-meta">{esc(meeting_day(pm.meeting))} · {esc(roles)}</span></li>'
         )
-    out.append(f"<h4>参加的会议或活动（{len(profile.meetings)}）</h4><ul class=\"qa-person-meetings\">{''.join(items)}</ul></div>")
+    out.append(f"<h4>参加的会议或活动（{len(profile.meetings)}）</h4>")
+    out.append(f'<ul class="qa-person-meetings">{"".join(items)}</ul></div>')
     return "".join(out)
 
 

@@ -18,7 +18,9 @@ from qa.settings import Settings
 
 THEME = gr.themes.Default(
     primary_hue="red",
-    font=[gr.themes.LocalFont("Source Sans Pro"), "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", "sans-serif"],
+    # CJK fallbacks by name only: a web font would be fetched from the internet
+    font=[gr.themes.LocalFont("Source Sans Pro"), "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei",
+          "sans-serif"],
 )
 
 

@@ -81,7 +81,9 @@ CSS = """
 mark.qa-hit { background: #ffe066; padding: 0 2px; border-radius: 2px; }
 mark.qa-other { background: #fff5cc; }
 .qa-table { border-collapse: collapse; width: 100%; font-size: 0.9em; }
-.qa-table th, .qa-table td { border-bottom: 1px solid var(--border-color-primary); padding: 0.25em 0.5em; text-align: left; }
+.qa-table th, .qa-table td {
+  border-bottom: 1px solid var(--border-color-primary); padding: 0.25em 0.5em; text-align: left;
+}
 .qa-warn { color: #b45309; }
 #qa-filter-status { font-size: 0.9em; }
 """
@@ -165,29 +167,27 @@ class ArchiveApp:
         messages = list(messages or [])
         question = (question or "").strip()
         engine = self.engine  # one engine per answer, even if an upload swaps it meanwhile
+        turn = len(turns)
+        asked = [*messages, {"role": "user", "content": render.md_text(question)}]
         try:
             start, end, note = self._filters(date_from, date_to, issue_source)
             pieces = engine.stream(question, history=turns, date_from=start, date_to=end)
-            first = next(pieces)
+            yield "", [*asked, {"role": "assistant", "content": "正在查阅报纸……"}], turns, gr.skip(), gr.skip()
+            for text, answer in pieces:
+                if answer is None:
+                    bubble = {"role": "assistant", "content": render.answer_markdown(text, turn)}
+                    yield "", [*asked, bubble], turns, gr.skip(), gr.skip()
         except BadQuestion as exc:
-            gr.Warning(str(exc))
+            gr.Warning(str(exc), title="提示")
             yield question, messages, turns, gr.skip(), gr.skip()
             return
         except QAError as exc:
-            messages += [{"role": "user", "content": render._md_escape(question)},
-                         {"role": "assistant", "content": f"⚠ {render._md_escape(str(exc))}"}]
-            yield "", messages, turns, gr.skip(), gr.skip()
+            failed = {"role": "assistant", "content": f"⚠ {render.md_text(str(exc))}"}
+            yield "", [*asked, failed], turns, gr.skip(), gr.skip()
             return
-        turn = len(turns)
-        messages.append({"role": "user", "content": render._md_escape(question)})
-        text, answer = first
-        for text, answer in _chain(first, pieces):
-            if answer is None:
-                bubble = {"role": "assistant", "content": render.answer_markdown(text, turn)}
-                yield "", messages + [bubble], turns, gr.skip(), gr.skip()
         turns = [*turns, answer]
-        messages.append({"role": "assistant", "content": render.chat_message(answer, turn, note)})
-        yield "", messages, turns, self._sources(turns, turn), render.EMPTY_ARTICLE
+        final = {"role": "assistant", "content": render.chat_message(answer, turn, note)}
+        yield "", [*asked, final], turns, self._sources(turns, turn), render.EMPTY_ARTICLE
 
     def _items(self, answer: Answer, nearest: bool) -> list[render.SourceItem]:
         items = []
@@ -239,7 +239,10 @@ class ArchiveApp:
     # -- API ---------------------------------------------------------------------------------------
     def api_answer(self, question: str, date_from: str = "", date_to: str = "", issue_no: int | None = None,
                    history: list[dict] | None = None) -> dict:
-        """One cited answer as a JSON object (design §5 contract plus `nearest` and `focus`); pass earlier results as `history` for follow-ups."""
+        """One cited answer: the `qa ask --json` object plus `nearest` and `focus`.
+
+        Pass the earlier results of a conversation as `history` for follow-ups.
+        """
         try:
             if issue_no:
                 issue = self.catalog.issue_by_no(int(issue_no))
@@ -248,8 +251,8 @@ class ArchiveApp:
                 start, end, _ = _issue_window(issue)
             else:
                 start, end = _date(date_from, end=False), _date(date_to, end=True)
-            earlier = [Answer(question=h.get("question", ""), answer=h.get("answer", ""), mode=h.get("mode", "retrieval"),
-                              focus=h.get("focus") or {}) for h in history or []]
+            earlier = [Answer(question=h.get("question", ""), answer=h.get("answer", ""),
+                              mode=h.get("mode", "retrieval"), focus=h.get("focus") or {}) for h in history or []]
             answer = self.engine.ask(question, history=earlier, date_from=start, date_to=end)
         except QAError as exc:
             raise gr.Error(str(exc)) from exc
@@ -265,7 +268,7 @@ class ArchiveApp:
         try:
             start, end = _date(date_from, end=False), _date(date_to, end=True)
         except BadQuestion as exc:
-            gr.Warning(str(exc))
+            gr.Warning(str(exc), title="提示")
             return gr.skip(), gr.skip(), f"⚠ {exc}", gr.skip(), gr.skip()
         found = self.meetings.meetings(person=person, date_from=start, date_to=end)
         table = pd.DataFrame([render.meeting_row(m) for m in found], columns=render.MEETING_HEADERS)
@@ -317,20 +320,21 @@ class ArchiveApp:
     def add_issue(self, path: str | None, request: gr.Request, progress=gr.Progress()):
         """Index the uploaded issue with a progress bar; afterwards questions see it."""
         if not self._may_add(request):
-            raise gr.Error("只有管理员可以导入新一期。")
+            raise gr.Error("只有管理员可以导入新一期。", title="无法导入")
         if not path:
-            raise gr.Error("请先选择要导入的文件。")
+            raise gr.Error("请先选择要导入的文件。", title="无法导入")
         known = {issue.source: issue.sha256 for issue in self.catalog.issues()}
         try:
             added = self.indexer.add(path, Path(path).name, known, lambda f, m: progress(f, desc=m))
         except QAError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise gr.Error(str(exc), title="无法导入") from exc
         self.engine = added.engine
         r = added.report
         label = render.issue_label(added.issue.issue_no, added.issue.date, added.issue.date_inferred)
         done = (f"✅ 已导入 {label}（{len(added.issue.articles)}篇，写入 {r.chunks_written} 段，用时 {r.seconds:.1f} 秒），"
                 f"现在即可提问。文件保存在 `{added.path}`。")
-        return done, gr.update(interactive=False), gr.update(choices=self.issue_choices()), gr.update(choices=self.people())
+        issues, people = gr.update(choices=self.issue_choices()), gr.update(choices=self.people())
+        return done, gr.update(interactive=False), issues, people
 
     def _may_add(self, request: gr.Request | None) -> bool:
         return self.indexer is not None and self.access.may_add(_user(request))
@@ -354,7 +358,8 @@ class ArchiveApp:
                              elem_id="qa-opener")
             opener.click(self.open_link, [opener, turns], [chat["sources"], chat["article"], meet["article"]],
                          api_visibility="private", show_progress="hidden")
-            up["confirm"].click(self.add_issue, [up["file"]], [up["result"], up["confirm"], chat["issue"], meet["person"]],
+            up["confirm"].click(self.add_issue, [up["file"]],
+                                [up["result"], up["confirm"], chat["issue"], meet["person"]],
                                 concurrency_id="ingest", concurrency_limit=1, api_visibility="private")
             demo.load(self.on_load, None, [up["panel"], up["notice"], who, chat["issue"], meet["person"]],
                       api_visibility="private")
@@ -441,11 +446,6 @@ class ArchiveApp:
 
 def _example_text(evt: gr.SelectData) -> str:
     return evt.value["text"]
-
-
-def _chain(first, rest):
-    yield first
-    yield from rest
 
 
 def build_app(engine: AnswerEngine, catalog: Catalog, meetings: MeetingStore, *, indexer: ArchiveIndexer | None = None,
