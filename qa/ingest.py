@@ -22,7 +22,7 @@ from tqdm import tqdm
 from qa.corpus.models import Issue
 from qa.corpus.parse import parse_text
 from qa.corpus.read import find_issue_files, read_issue
-from qa.errors import UnreadableIssue
+from qa.errors import IndexMismatch, UnreadableIssue
 from qa.index.archive import BM25_DIR
 from qa.index.bm25 import BM25Doc, BM25Index, words_digest
 from qa.index.chunk import chunk_issue, embed_text, make_splitter
@@ -178,6 +178,13 @@ def ingest(
         if pending is not None:
             delete_source(collection, pending)
             manifest.clear_pending()
+        # Only outside hands make these differ (a wiped Chroma server, two writers at once);
+        # skipping "unchanged" files would then leave the index silently incomplete.
+        if collection.count() != manifest.chunk_count():
+            raise IndexMismatch(
+                f"向量库中有 {collection.count()} 段，导入记录中有 {manifest.chunk_count()} 段，两者不一致"
+                f"（Chroma 数据被清空或被另一个进程同时写入？）。请运行 qa ingest --rebuild 重建索引。"
+            )
 
         bar = tqdm(total=len(sources), unit="file", desc="导入", disable=not progress, dynamic_ncols=True)
         for source in sources:

