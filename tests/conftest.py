@@ -42,7 +42,13 @@ def seed_settings(tmp_path_factory):
     from qa.ingest import ingest
     from qa.settings import Settings
 
-    settings = Settings(index_dir=tmp_path_factory.mktemp("seed_index"), seeds_dir=SEEDS)
+    from index_support import shared_cache  # the index tests' cache: each seed passage is embedded once
+
+    settings = Settings(
+        index_dir=tmp_path_factory.mktemp("seed_index"),
+        seeds_dir=SEEDS,
+        embedder={"cache_path": shared_cache(tmp_path_factory)},
+    )
     report = ingest([SEEDS], settings, sinks=ingest_sinks(settings), progress=False)
     assert report.ok, report.failures
     return settings
