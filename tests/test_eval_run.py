@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,18 @@ def test_命令有帮助_阈值文件坏了在运行前就报错(tmp_path):
     bad.write_text("[min]\nnope = 1\n", encoding="utf-8")
     result = runner.invoke(main, ["eval", "--check", "--thresholds", str(bad)])
     assert result.exit_code == 1 and "nope" in result.output
+
+
+def test_报告里的评审一节_没配置或评不了都写明原因():
+    from qa.eval.judge import Verdict, summarise_verdicts
+
+    report = _report(ScriptedSystem(GOOD), ScriptedSystem({}))
+    assert "QA_JUDGE__BASE_URL" in render_markdown(report, None)
+    report.judge = {
+        PROJECT: summarise_verdicts([Verdict(id="q1", correct=True, faithful=True), Verdict(id="q2", reason="回复不是 JSON")]),
+        BASELINE: summarise_verdicts([Verdict(id="q1", reason="评审模型不可用：ConnectError")]),
+    }
+    md = render_markdown(report, None)
+    assert "正确 100.0%，忠实 100.0%（评了 1 题，未评 1 题：回复不是 JSON）" in md
+    assert "基线 baseline：未评分，评审模型不可用：ConnectError" in md
+    assert not re.search(r"\bnan\b", md, re.I)

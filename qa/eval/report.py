@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+from qa.eval.judge import disabled
 from qa.eval.run import EvalReport, SystemResult, is_ahead
 from qa.eval.score import METRIC_BY_KEY, METRICS, Metric
 
@@ -27,8 +28,16 @@ TYPE_LABELS = {
 }
 # The per-type table keeps to the figures that differ by type; the overall table has them all.
 TYPE_COLUMNS = ["correct", "citation_precision", "citation_recall", "grounding_violation_rate", "hit_at_5"]
-CLOSING_METRICS = ["correct", "citation_precision", "citation_recall", "grounding_violation_rate",
-                   "abstention_accuracy", "hit_at_5", "latency_p50"]
+CLOSING_METRICS = {
+    "correct": "答案正确率",
+    "citation_precision": "引用精确率",
+    "citation_recall": "引用召回",
+    "grounding_violation_rate": "含无据事实的答案",
+    "abstain_recall": "不可答题拒答率",
+    "false_refusal_rate": "误拒率",
+    "hit_at_5": "检索 hit@5",
+    "latency_p50": "耗时中位数（秒）",
+}
 
 
 def fmt(value: float | None, metric: Metric) -> str:
@@ -72,9 +81,10 @@ def text_table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join([line(headers), rule, *(line(r) for r in rows)])
 
 
-def md_table(headers: list[str], rows: list[list[str]]) -> str:
-    """A Markdown table, first column left-aligned, figures right-aligned."""
-    out = ["| " + " | ".join(headers) + " |", "|" + "|".join([":--"] + ["--:"] * (len(headers) - 1)) + "|"]
+def md_table(headers: list[str], rows: list[list[str]], figures: bool = True) -> str:
+    """A Markdown table, first column left-aligned, figures right-aligned (all left for text tables)."""
+    align = ["--:" if figures else ":--"] * (len(headers) - 1)
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join([":--", *align]) + "|"]
     out += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(out)
 
@@ -137,23 +147,23 @@ def closing_note(report: EvalReport) -> str:
     if p is None:
         return "本次只运行了基线（答案引擎不可用），没有可比较的项目数字。"
     parts = []
-    for key in CLOSING_METRICS:
+    for key, name in CLOSING_METRICS.items():
         m = METRIC_BY_KEY[key]
         pv = _value(p, "overall", key)
         if b is None:
-            parts.append(f"{m.label.split(' ')[0]} {fmt(pv, m)}")
+            parts.append(f"{name} {fmt(pv, m)}")
             continue
         bv = _value(b, "overall", key)
-        parts.append(f"{m.label.split(' ')[0]} {fmt(pv, m)}（基线 {fmt(bv, m)}）")
+        parts.append(f"{name} {fmt(pv, m)}（基线 {fmt(bv, m)}）")
     text = f"本项目在 {report.n_questions} 道题上：" + "；".join(parts) + "。"
     if b is not None:
         key_metrics = ("correct", "citation_precision", "grounding_violation_rate")
         ahead = [k for k in key_metrics if is_ahead(k, _value(p, "overall", k), _value(b, "overall", k))]
-        behind = [METRIC_BY_KEY[k].label.split(" ")[0] for k in key_metrics if k not in ahead]
+        behind = [CLOSING_METRICS[k] for k in key_metrics if k not in ahead]
         if not behind:
-            text += "答案正确率、引用精确率和接地（无据事实）三项均领先基线。"
+            text += "答案正确率、引用精确率和接地（含无据事实的答案更少）三项均领先基线。"
         else:
-            names = [METRIC_BY_KEY[k].label.split(" ")[0] for k in ahead]
+            names = [CLOSING_METRICS[k] for k in ahead]
             text += f"领先基线的：{'、'.join(names) or '无'}；未领先的：{'、'.join(behind)}。"
     return text
 
@@ -197,7 +207,7 @@ def _failures_md(system: SystemResult, limit: int = 40) -> str:
     if not rows:
         return "没有答错或无据的题。"
     more = f"\n\n（另有 {len(rows) - limit} 题未列出，见 `qa eval --json`。）" if len(rows) > limit else ""
-    return md_table(["题号", "题型", "问题", "模式", "答案", "问题所在"], rows[:limit]) + more
+    return md_table(["题号", "题型", "问题", "模式", "答案", "问题所在"], rows[:limit], figures=False) + more
 
 
 def render_markdown(report: EvalReport, chart: Path | None) -> str:
@@ -213,11 +223,12 @@ def render_markdown(report: EvalReport, chart: Path | None) -> str:
     ]
     out += [f"- {k}：{v}" for k, v in report.setup.items()]
     for s in report.systems.values():
-        cached = f"，其中 {s.cached} 个答案来自缓存" if s.cached else ""
-        out.append(f"- {s.label}：用时 {s.seconds:.0f} 秒{cached}")
+        computed = sum(a.seconds for a in s.answers)
+        cached = f"，其中 {s.cached} 个回答取自缓存（当初计算共用 {computed:.0f} 秒）" if s.cached else ""
+        out.append(f"- {s.label}：本次用时 {s.seconds:.0f} 秒{cached}")
     out += ["", "评分规则：答案须陈述全部金标准事实（日期任意写法均可）；名单题还不得出现名单与允许名单之外的人名；"
             "不可回答的题只有拒答才算对。引用精确率＝被引文章（或引文）含金标准事实的引用所占比例；引用召回＝引用了金标准文章的题所占比例；"
-            "“有无据事实的答案”＝答案里有人名、数字或日期不见于所引资料和问题本身的比例（↓ 越低越好）。"
+            "“含无据事实的答案”＝答案里有人名、数字或日期不见于所引资料和问题本身的比例（↓ 越低越好）。"
             "检索指标按文章计，只算有金标准文章的题。", ""]
     out += ["## 总体 Overall", "", md_table(h, rows), "", "## 分题型 By type", "", md_table(th, trows), ""]
     if chart is not None:
@@ -230,15 +241,17 @@ def render_markdown(report: EvalReport, chart: Path | None) -> str:
         out += [f"- ✗ {f}" for f in report.check.failures]
         out += [f"- ✓ {f}" for f in report.check.passed]
         out.append("")
-    if report.judge:
-        out += ["## LLM 评审 Judge", ""]
+    out += ["## LLM 评审 Judge", ""]
+    if report.judge is None:
+        out += [f"- {disabled().reason}", ""]
+    else:
         for name, j in report.judge.items():
             label = report.systems[name].label if name in report.systems else name
-            if j.get("reason") and not j.get("scored"):
-                out.append(f"- {label}：未评分，{j['reason']}")
-            else:
-                out.append(f"- {label}：正确 {j['correct']:.1%}，忠实 {j['faithful']:.1%}（评了 {j['scored']} 题，"
-                           f"未评 {j['unscored']} 题{'：' + '；'.join(j['reasons']) if j['reasons'] else ''}）")
+            if not j.scored:
+                out.append(f"- {label}：未评分，{j.reason}")
+                continue
+            unscored = f"，未评 {j.unscored} 题：{'；'.join(j.reasons)}" if j.unscored else ""
+            out.append(f"- {label}：正确 {j.correct:.1%}，忠实 {j.faithful:.1%}（评了 {j.scored} 题{unscored}）")
         out.append("")
     if report.project is not None:
         out += ["## 本项目答错或无据的题 Misses", "", _failures_md(report.project), ""]
@@ -271,7 +284,7 @@ def write_chart(report: EvalReport, path: Path) -> Path:
         ax.set_ylabel(METRIC_BY_KEY[key].label if cjk else key + " (%)")
         ax.set_ylim(0, 105)
         ax.grid(axis="y", alpha=0.3)
-    axes[0].legend(loc="upper right")
+    axes[0].legend(ncol=len(systems), loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False)
     axes[1].set_xticks(range(len(groups)), labels, rotation=35, ha="right")
     fig.suptitle("分题型 by question type" if cjk else "by question type")
     fig.tight_layout()

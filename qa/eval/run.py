@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from qa.answer.models import Answer
 from qa.errors import QAError
 from qa.eval.gold import ArticleText, GoldQuestion
+from qa.eval.judge import JudgeSummary
 from qa.eval.score import METRIC_BY_KEY, GroupSummary, QuestionScore, score_answer, summarise_by_type
 
 PROJECT, BASELINE = "project", "baseline"
@@ -65,7 +66,7 @@ class EvalReport(BaseModel):
     setup: dict[str, str] = Field(default_factory=dict, description="embedder, LLM, corpus: what was measured")
     systems: dict[str, SystemResult]
     notes: list[str] = Field(default_factory=list)
-    judge: dict | None = None
+    judge: dict[str, JudgeSummary] | None = Field(None, description="per system; None when no judge is configured")
     check: CheckResult | None = None
 
     @property
@@ -226,7 +227,7 @@ def check(report: EvalReport, thresholds: Thresholds) -> CheckResult:
 
 
 def _fmt(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
+    return "—" if value is None else f"{value:.4f}"
 
 
 # ---------------------------------------------------------------- native log noise
@@ -295,29 +296,14 @@ def _shared_models(engine, settings):
     return embedder, llm
 
 
-def evaluate(
-    settings,
-    questions_file: Path,
-    *,
-    limit: int | None = None,
-    with_project: bool = True,
-    with_baseline: bool = True,
-    fresh_baseline: bool = False,
-    cache_path: Path = Path("eval/baseline_answers.jsonl"),
-    progress: bool = True,
-    progress_stream=None,
-    judge_settings=None,
-) -> EvalReport:
-    """Run the answer engine and the baseline over the eval set and score both."""
+def _run_systems(settings, questions, all_questions, notes, *, with_project, with_baseline, fresh_baseline,
+                 cache_path, progress, progress_stream):
+    """Build the engine and the baseline, run and score both; the models die with this frame."""
     from tqdm import tqdm
 
-    from qa.eval import judge as judge_mod
     from qa.eval.baseline import PlainBaseline, ResponseCache
-    from qa.eval.gold import article_texts, known_names, load_questions
+    from qa.eval.gold import article_texts, known_names
 
-    all_questions = load_questions(questions_file)
-    questions = limit_questions(all_questions, limit)
-    notes: list[str] = []
     engine = _engine(settings, notes) if with_project else None
     if engine is None and not with_baseline:
         raise QAError("没有可评测的系统：答案引擎不可用，且指定了 --no-baseline。")
@@ -356,9 +342,36 @@ def evaluate(
     finally:
         if baseline is not None:
             baseline.close()
-        # Free the models now: llama.cpp logs its shutdown to fd 2, which the caller may be capturing.
-        del engine, systems, baseline
-        gc.collect()
+    return results, issues, articles, cache
+
+
+def evaluate(
+    settings,
+    questions_file: Path,
+    *,
+    limit: int | None = None,
+    with_project: bool = True,
+    with_baseline: bool = True,
+    fresh_baseline: bool = False,
+    cache_path: Path = Path("eval/baseline_answers.jsonl"),
+    progress: bool = True,
+    progress_stream=None,
+    judge_settings=None,
+) -> EvalReport:
+    """Run the answer engine and the baseline over the eval set and score both."""
+    from qa.eval import judge as judge_mod
+    from qa.eval.gold import load_questions
+
+    all_questions = load_questions(questions_file)
+    questions = limit_questions(all_questions, limit)
+    notes: list[str] = []
+    results, issues, articles, cache = _run_systems(
+        settings, questions, all_questions, notes, with_project=with_project, with_baseline=with_baseline,
+        fresh_baseline=fresh_baseline, cache_path=cache_path, progress=progress, progress_stream=progress_stream,
+    )
+    # The models are unreachable now; free them here, because llama.cpp logs its shutdown to
+    # fd 2, which the caller may still be sending to the log file.
+    gc.collect()
 
     report = EvalReport(
         created=dt.datetime.now().replace(microsecond=0),
@@ -370,13 +383,12 @@ def evaluate(
     )
     report.setup = _setup(settings, issues, articles, results, with_baseline)
     if BASELINE in results and results[BASELINE].cached:
-        notes.append(f"基线有 {results[BASELINE].cached} 个答案取自缓存 {cache.path}（输入完全相同；--fresh-baseline 重新生成）。")
+        report.notes.append(f"基线有 {results[BASELINE].cached} 个回答取自缓存 {cache.path}（输入完全相同；--fresh-baseline 重新生成）。")
     judge_settings = judge_settings or judge_mod.JudgeSettings()
     if judge_settings.enabled:
         llm = judge_mod.build_judge_llm(judge_settings)
         report.judge = {
-            name: judge_mod.judge_answers(llm, questions, r.answers, articles).model_dump(mode="json")
-            for name, r in results.items()
+            name: judge_mod.judge_answers(llm, questions, r.answers, articles) for name, r in results.items()
         }
     return report
 

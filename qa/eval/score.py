@@ -308,7 +308,7 @@ METRICS: list[Metric] = [
     Metric(key="name_f1", label="名单F1 name F1"),
     Metric(key="citation_precision", label="引用精确率 cite P"),
     Metric(key="citation_recall", label="引用召回 cite R"),
-    Metric(key="grounding_violation_rate", label="有无据事实的答案 ungrounded", better="lower"),
+    Metric(key="grounding_violation_rate", label="含无据事实的答案 ungrounded", better="lower"),
     Metric(key="grounding_violations", label="无据事实/答案 violations/answer", better="lower", unit="ratio"),
     Metric(key="abstention_accuracy", label="拒答判断准确率 abstention acc"),
     Metric(key="abstain_recall", label="不可答题拒答率 abstain on unanswerable"),
