@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from click.testing import CliRunner
 
-from app_support import SEEDS
+from app_support import SEEDS, seed_cache
 from qa.answer.models import Answer, Citation
 from qa.app import render
 from qa.corpus.models import Article, Issue
@@ -106,8 +106,7 @@ def test_qa_serve参数错误和空索引时给出清楚提示(tmp_path):
 def test_空索引时先导入seeds_再次启动不重复导入(tmp_path, seed_settings):
     from qa.app.serve import ensure_index, index_is_empty
 
-    settings = Settings(index_dir=tmp_path / "index", seeds_dir=SEEDS,
-                        embedder={"cache_path": seed_settings.index_dir / "embeddings.sqlite"})
+    settings = Settings(index_dir=tmp_path / "index", seeds_dir=SEEDS, embedder={"cache_path": seed_cache(seed_settings)})
     assert index_is_empty(settings)
     report = ensure_index(settings, progress=False)
     assert report.ok and len(report.added) == len(list(SEEDS.glob("*.txt")))

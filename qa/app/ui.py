@@ -371,7 +371,7 @@ class ArchiveApp:
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(
-                    label="对话", height=520, elem_id="qa-chat", feedback_options=None, buttons=["copy"],
+                    label="对话", height=500, elem_id="qa-chat", feedback_options=None, buttons=["copy"],
                     examples=[{"text": q} for q in self.examples],
                     placeholder="向新即墨报纸提问：会议、人物、项目、数字、日期……",
                 )
@@ -389,9 +389,9 @@ class ArchiveApp:
                         reset = gr.Button("清除筛选", size="sm", scale=0)
                 clear = gr.Button("新对话", size="sm", elem_id="qa-clear")
             with gr.Column(scale=2):
-                sources = gr.HTML(render.EMPTY_SOURCES, elem_id="qa-sources", max_height=300, container=True,
+                sources = gr.HTML(render.EMPTY_SOURCES, elem_id="qa-sources", max_height=260, container=True,
                                   padding=True, label="来源")
-                article = gr.HTML(render.EMPTY_ARTICLE, elem_id="qa-article", max_height=560, container=True,
+                article = gr.HTML(render.EMPTY_ARTICLE, elem_id="qa-article", max_height=480, container=True,
                                   padding=True, js_on_load=SCROLL_TO_MARK_JS, label="原文")
 
         ask = dict(fn=self.chat, inputs=[question, chatbot, turns, date_from, date_to, issue],
