@@ -80,13 +80,30 @@ def page(browser):
     assert not outside, f"the page tried to reach the network: {outside}"
 
 
+def _wait_for_turn(page, turn: int) -> None:
+    """Wait until the source panel shows turn `turn`; on a timeout, say what the page showed instead."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.locator("#qa-sources .qa-note, #qa-sources .qa-sources-q", has_text=f"第{turn}问").first.wait_for()
+    except PlaywrightTimeout:
+        shown = {sel: page.locator(sel).inner_text() for sel in ("#qa-chat", "#qa-sources", "#qa-question textarea")}
+        raise AssertionError(f"the source panel never showed 第{turn}问; the page showed {shown}") from None
+
+
 def _ask(page, question: str) -> str:
     """Type a question, send it, and wait for the finished answer (the source panel names this turn)."""
     turn = page.locator("#qa-chat [data-testid=user]").count() + 1
     page.locator("#qa-question textarea").fill(question)
     page.locator("#qa-send").click()
-    page.locator("#qa-sources .qa-note, #qa-sources .qa-sources-q", has_text=f"第{turn}问").first.wait_for()
+    _wait_for_turn(page, turn)
     return page.locator("#qa-chat [data-testid=bot]").last.inner_text()
+
+
+def _click(link) -> None:
+    # the chat may still be scrolling to its newest message: bring the link to rest first
+    link.scroll_into_view_if_needed()
+    link.click()
 
 
 def test_提问后点击引用看到高亮原句_会议页按王宝善筛选(page, app_url):
@@ -140,11 +157,11 @@ def test_多轮对话中早先的引用仍指向原文_找不到时如实说明(
     missing = _ask(page, "即墨区少先队鼓号操大赛的冠军是哪支队伍？")
     assert missing.startswith("未在报纸中找到")
     assert "最接近的报道" in page.locator("#qa-sources").inner_text()
-    page.locator("#qa-chat a[href^='#cite-2-a-']").first.click()
+    _click(page.locator("#qa-chat a[href^='#cite-2-a-']").first)
     page.locator("#qa-article h3", has_text="鼓号操大赛").wait_for()
 
-    page.locator("#qa-chat a[href='#cite-0-c-1']").click()
-    page.locator("#qa-sources .qa-sources-q", has_text="第1问").wait_for()
+    _click(page.locator("#qa-chat a[href='#cite-0-c-1']"))
+    _wait_for_turn(page, 1)
     hit = page.locator("#qa-article mark.qa-hit")
     hit.wait_for()
     assert "韩世军主持会议并讲话" in hit.inner_text()
