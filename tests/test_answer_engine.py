@@ -78,6 +78,19 @@ def test_追问沿用上一轮的人物(engine):
     assert "孙杰" in follow.answer and "第18次" in follow.answer
 
 
+def test_追问的人没有主持过会议时说未找到而不是拿无关句子凑数(engine):
+    first = engine.ask("王宝善出席过哪些会议？")
+    follow = engine.ask("他主持过哪些会议？", history=[first])
+    assert follow.mode == "abstain" and follow.answer.startswith("未在报纸中找到")
+
+
+def test_问题里的数量词指向题目所问的数字(engine):
+    assert engine.ask("一季度全区新能源新材料产业增加值增速是多少？").answer.startswith("18.4%")
+    assert engine.ask("即墨区少先队鼓号操大赛共有多少支队伍参赛？").answer.startswith("30支")
+    assert engine.ask("高性能新型环保材料产业基地项目预计年产值约多少？").answer.startswith("30亿元")
+    assert engine.ask("全区重点项目现场观摩会观摩了多少个重点制造业项目？").answer.startswith("16个")
+
+
 def test_追问沿用上一轮的会议(engine):
     first = engine.ask("奇瑞项目推进工作专题会由谁主持？")
     follow = engine.ask("还有哪些领导出席？", history=[first])

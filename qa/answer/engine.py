@@ -172,7 +172,7 @@ class AnswerEngine:
     def _records(self, question, resolved, r, date_from, date_to, people) -> Answer | None:
         found = self.records.answer(resolved, r, date_from, date_to)
         if found is None or not found.lines:
-            if r.kind in ("title_holder", "person_role") or r.ordinals:
+            if r.kind in ("title_holder", "person_role", "person_meetings") or r.ordinals:
                 # the records are the authority here: text search would only guess
                 return self._abstain(question, [], f"{NOT_FOUND}相关记载。")
             return None
@@ -237,7 +237,7 @@ class AnswerEngine:
         """(short answer text or None for the sentence itself, whether the sentence answers at all)."""
         s = best.sentence
         if kind == "number":
-            n = number_answer(question, s, terms)
+            n = number_answer(question, s, terms, topic=best.passage.title)
             return (f"{n}。", True) if n else (None, False)
         if kind == "place":
             p = place_answer(s)

@@ -109,21 +109,34 @@ def measure_terms(question: str, terms: list[str]) -> list[str]:
     return sorted(inside, key=lambda t: before.rfind(t))[-1:]  # the word right before 多少
 
 
-def number_answer(question: str, sentence: str, terms: list[str]) -> str | None:
+_MEASURE_SYNONYMS = {"增速": ("增长", "增幅"), "增幅": ("增长", "增速"), "参赛": ("参加比赛",)}
+
+
+def _names_measure(sentence: str, measure: str) -> bool:
+    return any(w in sentence for w in (measure[:2], *_MEASURE_SYNONYMS.get(measure, ())))
+
+
+def number_answer(question: str, sentence: str, terms: list[str], topic: str = "") -> str | None:
     """The number with its unit that the question asks for, as written in the sentence.
 
     When the question names a measure (年产值, 投资额) the sentence must name it too, and the
     number taken is the one printed after it.
     """
-    measures = measure_terms(question, terms)
+    # a word of the headline (大赛) names the topic, not the measure
+    measures = [t for t in measure_terms(question, terms) if t not in topic]
     if measures:
-        anchors = [sentence.find(t[:2]) for t in measures if t[:2] in sentence]
-        if not anchors:
+        if not any(_names_measure(sentence, t) for t in measures):
             return None
-        terms = measures
+        terms = [w for t in measures for w in (t, *_MEASURE_SYNONYMS.get(t, ()))]
     unit = _asked_unit(question)
     units = [unit] if unit and unit != "元" else ([u for u in _UNITS if u.endswith("元")] if unit == "元" else _UNITS)
     pattern = re.compile(rf"(约)?({_NUM}\s*(?:余|多)?\s*(?:万|亿)?\s*(?:{'|'.join(map(re.escape, units))}))")
+    # 「多少个重点制造业项目」: the figure stands right before what it counts (16个重点制造业项目)
+    after = re.search(r"(?:多少|几)\s*\S?(.{0,10})", question)
+    counted = [t for t in terms if after and after.group(1).startswith(t)] if after else []
+    for m in pattern.finditer(sentence):
+        if counted and sentence[m.end() : m.end() + len(counted[0])] == counted[0]:
+            return m.group(2)
     best, best_dist = None, None
     for m in pattern.finditer(sentence):
         # nearest to where the question's own words stand in the sentence
