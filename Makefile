@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser
+.PHONY: run test install browser eval-check
 
 install: $(STAMP)
 
@@ -22,6 +22,14 @@ run: install
 
 test: install browser
 	$(BIN)/python -m pytest
+	$(MAKE) eval-check
+
+# The whole pipeline on the eval set, against eval/thresholds.toml: a regression fails the build.
+EVAL_INDEX := eval/out/index
+eval-check: install
+	rm -rf $(EVAL_INDEX)
+	QA_INDEX_DIR=$(EVAL_INDEX) $(BIN)/qa ingest --quiet
+	QA_INDEX_DIR=$(EVAL_INDEX) $(BIN)/qa eval --check --quiet --report eval/out/report.md
 
 # The browser test drives Debian's chromium (never `playwright install`: no downloads) and
 # needs a CJK font, or Chinese renders as boxes. CI runs as root; elsewhere sudo is used.

@@ -30,12 +30,15 @@ def test_基线在真实模型上回答_引用映射到文章_临时目录清掉
     assert capped.raw["usage"]["completion_tokens"] <= BASELINE_MAX_TOKENS and "\n" not in capped.text
 
 
-def test_qa_eval_端到端写出报告_图表和JSON(tmp_path, monkeypatch):
+def test_qa_eval_端到端写出报告_图表和JSON(tmp_path, tmp_path_factory, monkeypatch):
+    from index_support import shared_cache
+
     from qa.answer.wiring import ingest_sinks
     from qa.ingest import ingest
     from qa.settings import load_settings
 
     monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("QA_EMBEDDER__CACHE_PATH", str(shared_cache(tmp_path_factory)))
     settings = load_settings()
     ingest(None, settings, sinks=ingest_sinks(settings), progress=False)
     questions = tmp_path / "q.jsonl"
