@@ -39,6 +39,7 @@ from qa.index.store import (
     vector_store,
 )
 from qa.settings import Settings
+from qa.corpus.read import canonical_source
 
 
 @runtime_checkable
@@ -66,16 +67,6 @@ def default_sinks(settings: Settings) -> list[IssueSink]:
 def sink_name(sink: IssueSink) -> str:
     """How the manifest remembers which sinks have seen which file."""
     return getattr(sink, "name", None) or type(sink).__name__
-
-
-def canonical_source(path: Path | str, cwd: Path | str | None = None) -> str:
-    """One name per file: relative to the working directory when inside it, else absolute."""
-    base = Path(cwd or os.getcwd()).resolve()
-    full = (base / Path(path)).resolve()
-    try:
-        return full.relative_to(base).as_posix()
-    except ValueError:
-        return full.as_posix()
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from qa.errors import UnreadableIssue
@@ -51,3 +52,13 @@ def find_issue_files(paths: list[Path | str]) -> list[Path]:
         else:
             found.append(p)
     return found
+
+
+def canonical_source(path: Path | str, cwd: Path | str | None = None) -> str:
+    """One name per file: relative to the working directory when inside it, else absolute."""
+    base = Path(cwd or os.getcwd()).resolve()
+    full = (base / Path(path)).resolve()
+    try:
+        return full.relative_to(base).as_posix()
+    except ValueError:
+        return full.as_posix()
