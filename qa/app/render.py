@@ -198,12 +198,7 @@ def article_missing(article_id: str) -> str:
 
 # -- meetings ------------------------------------------------------------------------------------------
 def meeting_day(meeting: Meeting) -> str:
-    if meeting.date is None:
-        return "日期不详"
-    text = meeting.date.isoformat()
-    if meeting.date_end:
-        text += f"至{meeting.date_end.isoformat()}"
-    return f"{text}前" if meeting.date_approximate else text
+    return meeting.day_text
 
 
 def _names(meeting: Meeting, role: str) -> list[str]:

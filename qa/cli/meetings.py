@@ -48,12 +48,7 @@ def _cite(ev: Evidence) -> str:
 
 
 def _day(meeting: Meeting) -> str:
-    if meeting.date is None:
-        return "日期不详"
-    text = meeting.date.isoformat()
-    if meeting.date_end:
-        text += f"至{meeting.date_end.isoformat()}"
-    return f"{text}前" if meeting.date_approximate else text
+    return meeting.day_text
 
 
 def _meeting_lines(meeting: Meeting, person: str | None) -> list[str]:

@@ -86,6 +86,16 @@ class Meeting(BaseModel):
         return [a.role for a in self.attendances if a.person == person]
 
     @property
+    def day_text(self) -> str:
+        """The date as shown to users: `2023-02-23至2023-02-24`, `2024-11-22前` for 日前/近日."""
+        if self.date is None:
+            return "日期不详"
+        text = self.date.isoformat()
+        if self.date_end:
+            text += f"至{self.date_end.isoformat()}"
+        return f"{text}前" if self.date_approximate else text
+
+    @property
     def when(self) -> dt.date | None:
         """The best date for ordering and filtering: the meeting's own, else the issue's."""
         return self.date or self.issue_date
