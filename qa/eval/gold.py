@@ -21,6 +21,19 @@ class BadEvalSet(QAError):
     """An eval set file that cannot be read as gold questions."""
 
 
+class Evidence(BaseModel):
+    """Where a question's answer is: a file of the archive and a substring of it inside the answering article.
+
+    Gold refers to text, not to article ids, so a parser that splits an issue differently
+    still finds the right article (ids are `<file stem>-<ordinal>` and shift with the parse).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str = Field(description="path from the project root, e.g. seeds/000_….txt")
+    quote: str = Field(min_length=4, description="exact substring of the file; spaces may be kept or dropped")
+
+
 class GoldQuestion(BaseModel):
     """One question of the eval set with what a correct answer must contain."""
 
@@ -39,6 +52,21 @@ class GoldQuestion(BaseModel):
     conversation: str | None = None
     turn: int | None = None
     lang: str = "zh"
+    tags: list[str] = Field(default_factory=list, description="style facets: compound, paraphrase, traditional, english, count, relative_date, ocr")
+    evidence: list[Evidence] = Field(default_factory=list, description="where the answer is; resolved to gold_articles on loading")
+    en: str | None = Field(None, description="dev only: an English rendering without Chinese, for perturbations")
+    paraphrase: str | None = Field(None, description="dev only: the same question in a user's own words, for perturbations")
+    split: str = Field("dev", description="dev or sealed; set by the loader from the folder")
+
+    @property
+    def facets(self) -> list[str]:
+        """The groups this question is reported in besides its type: its tags, english, unanswerable."""
+        out = list(self.tags)
+        if self.lang == "en" and "english" not in out:
+            out.append("english")
+        if not self.answerable:
+            out.append("unanswerable")
+        return out
 
 
 class ArticleText(BaseModel):
