@@ -152,17 +152,19 @@ class ResponseCache:
                 except (json.JSONDecodeError, KeyError, ValidationError):
                     continue  # a torn last line from an interrupted run: that response is recomputed
 
-    def key(self, question: str) -> str:
-        return hashlib.sha256(json.dumps([self.fingerprint, question], ensure_ascii=False).encode()).hexdigest()
+    def key(self, question: str, extra: str = "") -> str:
+        """`extra`: any further input the response depends on (e.g. the passages a retriever gave it)."""
+        parts = [self.fingerprint, question] + ([extra] if extra else [])
+        return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
-    def get(self, question: str) -> PipelineResponse | None:
-        found = self._entries.get(self.key(question))
+    def get(self, question: str, extra: str = "") -> PipelineResponse | None:
+        found = self._entries.get(self.key(question, extra))
         if found is not None:
             self.hits += 1
         return found
 
-    def put(self, response: PipelineResponse) -> None:
-        k = self.key(response.question)
+    def put(self, response: PipelineResponse, extra: str = "") -> None:
+        k = self.key(response.question, extra)
         self._entries[k] = response
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as f:

@@ -57,6 +57,7 @@ class QuestionScore(BaseModel):
     answerable: bool
     mode: str
     correct: bool
+    correct_cited: bool = Field(False, description="correct, and (answerable) citing a gold article or issue")
     abstained: bool
     false_refusal: bool | None = Field(None, description="answerable but refused; None for unanswerable")
     fact_recall: float | None = None
@@ -70,6 +71,7 @@ class QuestionScore(BaseModel):
     grounding_violations: list[str] = Field(default_factory=list, description="names/numbers/dates in no cited source")
     gold_rank: int | None = Field(None, description="1-based rank of the first gold article among the surfaced ones")
     retrieval_scored: bool = False
+    facets: list[str] = Field(default_factory=list, description="groups besides the type: tags, english, unanswerable")
     seconds: float = 0.0
     error: str | None = None
 
@@ -122,6 +124,23 @@ def dates_stated(text: str, default_year: int | None = None) -> set[dt.date]:
     return found
 
 
+_EN_NUMBERS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_EN_NUMBER = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r")\b", re.I)
+
+
+def numerals_as_digits(text: str) -> str:
+    """Chinese and English number words as digits (三位 → 3位, 两千余人 → 2000余人, three → 3), for number facts."""
+    import cn2an
+
+    try:
+        text = cn2an.transform(text, "cn2an")
+    except (ValueError, KeyError, IndexError):  # cn2an rejects some mixed forms; keep the text as written
+        pass
+    return _EN_NUMBER.sub(lambda m: _EN_NUMBERS[m.group(1).lower()], text)
+
+
 def _amounts(text: str) -> set[float]:
     return {round(float(v) * _SCALE[u.lower()], 2) for v, u in _SCALED.findall(text)}
 
@@ -139,6 +158,7 @@ def states_fact(answer_text: str, fact: str) -> bool:
         return gold in dates_stated(answer_text, default_year=gold.year)
     text, want = normalise(answer_text), normalise(fact)
     if want[:1].isdigit():
+        text = numerals_as_digits(text)
         tail = r"(?!\d)" if want[-1].isdigit() else ""
         if re.search(rf"(?<![\d.]){re.escape(want)}{tail}", text):
             return True
@@ -233,6 +253,7 @@ def score_answer(
         id=question.id,
         type=question.type,
         answerable=question.answerable,
+        facets=question.facets,
         mode=answer.mode,
         abstained=abstained,
         seconds=answer.seconds,
@@ -240,7 +261,8 @@ def score_answer(
         grounding_violations=_grounding(answer, question, articles, known),
     )
     if not question.answerable:
-        return QuestionScore(**base, correct=abstained and answer.mode != "error")
+        refused = abstained and answer.mode != "error"
+        return QuestionScore(**base, correct=refused, correct_cited=refused)
 
     text = "" if abstained else answer.answer
     stated = [f for f in question.gold_facts if states_fact(text, f)]
@@ -282,7 +304,8 @@ def score_answer(
         scores["citation_recall"] = 1.0 if from_issue else 0.0
 
     correct = not missing and exact_list and not abstained and answer.mode != "error"
-    return QuestionScore(**base, **scores, correct=correct)
+    cites_gold = scores.get("citation_recall", 1.0) == 1.0
+    return QuestionScore(**base, **scores, correct=correct, correct_cited=correct and cites_gold)
 
 
 # ---------------------------------------------------------------- aggregation
@@ -301,6 +324,7 @@ class Metric(BaseModel):
 
 
 METRICS: list[Metric] = [
+    Metric(key="correct_cited", label="正确且引用正确 correct+cited"),
     Metric(key="correct", label="答案正确率 correct"),
     Metric(key="fact_recall", label="事实召回 fact recall"),
     Metric(key="name_precision", label="名单精确率 name P"),
@@ -351,6 +375,7 @@ def summarise(scores: Sequence[QuestionScore]) -> GroupSummary:
     unanswerable = [s for s in scores if not s.answerable]
     ranked = [s for s in scores if s.retrieval_scored]
     columns: dict[str, list[float]] = {
+        "correct_cited": [float(s.correct_cited) for s in scores],
         "correct": [float(s.correct) for s in scores],
         "fact_recall": [s.fact_recall for s in answerable if s.fact_recall is not None],
         "name_precision": [s.name_precision for s in scores if s.name_precision is not None],
@@ -378,8 +403,10 @@ def summarise(scores: Sequence[QuestionScore]) -> GroupSummary:
 
 
 def summarise_by_type(scores: Sequence[QuestionScore]) -> dict[str, GroupSummary]:
-    """`overall` first, then one summary per question type in first-seen order."""
+    """`overall` first, then one summary per question type in first-seen order, then per facet (`#tag`)."""
     out = {"overall": summarise(scores)}
     for kind in dict.fromkeys(s.type for s in scores):
         out[kind] = summarise([s for s in scores if s.type == kind])
+    for facet in sorted({f for s in scores for f in s.facets}):
+        out[f"#{facet}"] = summarise([s for s in scores if facet in s.facets])
     return out
