@@ -16,7 +16,7 @@ from pathlib import Path
 from qa import offline
 from qa.answer.engine import AnswerEngine
 
-QUESTIONS = Path(__file__).resolve().parent.parent / "eval" / "questions.jsonl"
+QUESTIONS = Path(__file__).resolve().parent.parent / "eval" / "dev" / "questions.jsonl"
 
 
 def main() -> None:

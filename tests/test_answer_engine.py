@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 
 import pytest
@@ -26,7 +25,7 @@ def _cited_text(engine, answer) -> list[str]:
 
 
 def test_奇瑞项目推进工作专题会出席领导完整且引用原句(engine):
-    a = engine.ask("谁出席了奇瑞项目推进工作专题会？")
+    a = engine.ask("奇瑞项目推进工作专题会议有哪些人出席？")
     assert a.mode == "meetings"
     names = set(re.findall("|".join(["张元升", "辛启鑫", "于澎", "毕安传", "韩世军"]), a.answer))
     assert names == {"张元升", "辛启鑫", "于澎"}
@@ -37,34 +36,34 @@ def test_奇瑞项目推进工作专题会出席领导完整且引用原句(engi
 
 
 def test_第88次工作例会参加会议的六人全部列出(engine):
-    a = engine.ask("第88次工作例会有哪些人参加会议？")
+    a = engine.ask("哪些人参加了第88次工作例会？")
     for name in ("衣立渊", "杨亦武", "李伟", "冯伟", "毕安传", "张伟"):
         assert name in a.answer
 
 
 def test_王宝善出席的会议跨期完整列出(engine):
-    a = engine.ask("王宝善出席过哪些会议？")
+    a = engine.ask("王宝善都出席了哪些会议？")
     for part in ("第88次", "深度行", "观摩会", "党建引领基层治理", "激励干部担当作为"):
         assert part in a.answer
     assert len({c.issue_no for c in a.citations}) >= 3
 
 
 def test_昨日换算成具体日期并说明依据(engine):
-    a = engine.ask("奇瑞项目推进工作专题会是哪天召开的？")
+    a = engine.ask("奇瑞项目推进工作专题会议是何时召开的？")
     assert "2021年11月3日" in a.answer and a.citations[0].article_id == CHERY
 
 
 def test_数字原样取自报道不被改写(engine):
-    a = engine.ask("德国ITEM项目一年加工铝型材多少吨？")
+    a = engine.ask("德国ITEM项目每年加工多少吨铝型材？")
     assert a.answer.startswith("800吨") and "一年加工铝型材800吨" in a.citations[0].quote
 
 
 @pytest.mark.parametrize("question", [
-    "谁出席了区疫情防控领导小组第90次工作例会？",
-    "2022年即墨区区长是谁？",
-    "德国ITEM项目的投资额是多少？",
-    "第2500期是哪天出版的？",
-    "即墨区少先队鼓号操大赛的冠军是哪支队伍？",
+    "区疫情防控领导小组第90次工作例会有哪些人出席？",
+    "谁是2022年的即墨区区长？",
+    "德国ITEM项目投资了多少钱？",
+    "第2500期是什么时候出版的？",
+    "哪支队伍获得了即墨区少先队鼓号操大赛冠军？",
 ])
 def test_报纸没有记载时明确说未找到而不猜(engine, question):
     a = engine.ask(question)
@@ -73,39 +72,76 @@ def test_报纸没有记载时明确说未找到而不猜(engine, question):
 
 
 def test_追问沿用上一轮的人物(engine):
-    first = engine.ask("孙杰2023年任什么职务？")
-    follow = engine.ask("他主持过哪些会议？", history=[first])
+    first = engine.ask("2023年孙杰担任什么职务？")
+    follow = engine.ask("他都主持了哪些会议？", history=[first])
     assert "孙杰" in follow.answer and "第18次" in follow.answer
 
 
 def test_追问的人没有主持过会议时说未找到而不是拿无关句子凑数(engine):
-    first = engine.ask("王宝善出席过哪些会议？")
-    follow = engine.ask("他主持过哪些会议？", history=[first])
+    first = engine.ask("王宝善参加过哪些会议？")
+    follow = engine.ask("他主持了哪些会议？", history=[first])
     assert follow.mode == "abstain" and follow.answer.startswith("未在报纸中找到")
 
 
 def test_问题里的数量词指向题目所问的数字(engine):
-    assert engine.ask("一季度全区新能源新材料产业增加值增速是多少？").answer.startswith("18.4%")
-    assert engine.ask("即墨区少先队鼓号操大赛共有多少支队伍参赛？").answer.startswith("30支")
-    assert engine.ask("高性能新型环保材料产业基地项目预计年产值约多少？").answer.startswith("30亿元")
-    assert engine.ask("全区重点项目现场观摩会观摩了多少个重点制造业项目？").answer.startswith("16个")
+    assert engine.ask("全区新能源新材料产业增加值一季度增速为多少？").answer.startswith("18.4%")
+    assert engine.ask("有多少支队伍参加了即墨区少先队鼓号操大赛？").answer.startswith("30支")
+    assert engine.ask("高性能新型环保材料产业基地项目的预计年产值是多少？").answer.startswith("30亿元")
+    assert engine.ask("全区重点项目现场观摩会一共观摩了几个重点制造业项目？").answer.startswith("16个")
 
 
 def test_追问沿用上一轮的会议(engine):
-    first = engine.ask("奇瑞项目推进工作专题会由谁主持？")
-    follow = engine.ask("还有哪些领导出席？", history=[first])
+    first = engine.ask("奇瑞项目推进工作专题会议是谁主持的？")
+    follow = engine.ask("其他出席的领导有哪些？", history=[first])
     assert all(n in follow.answer for n in ("张元升", "辛启鑫", "于澎"))
 
 
 def test_期号与出版日期互查(engine):
-    assert "2021年11月4日" in engine.ask("第2415期是哪天出版的？").answer
-    assert "第3026期" in engine.ask("2024年5月21日出版的报纸是第几期？").answer
+    assert "2021年11月4日" in engine.ask("第2415期是什么时候出版的？").answer
+    assert "第3026期" in engine.ask("请问2024年5月21日出的是第几期报纸？").answer
+
+
+# the test's own questions over the seeds, one or more of each kind the engine answers
+GROUNDING_QUESTIONS = [
+    "区疫情防控领导小组及指挥部第88次工作例会是谁主持的？",
+    "请问谁主持了奇瑞项目推进工作专题会议？",
+    "2023年2月24日的区委常委会会议主持人是谁？",
+    "区政府党组2023年第18次扩大会议由谁主持召开？",
+    "政企沟通座谈会是谁主持的？",
+    "出席第88次工作例会的有哪些人？",
+    "哪些领导出席了全区重点项目现场观摩会？",
+    "“深度行”青岛站活动有哪些人出席？",
+    "参加孙杰走访重点企业活动的还有谁？",
+    "哪些人在“深度行”青岛站活动上致辞？",
+    "谁在全市党建引领基层治理工作会议上讲了话？",
+    "2021年谁是即墨区区长？",
+    "2023年谁是区政协主席？",
+    "韩世军担任什么职务？",
+    "毕安传任什么职务？",
+    "韩世军都主持过哪些会议？",
+    "闫丕云都参加过哪些活动？",
+    "全区重点项目现场观摩会是哪一天举行的？",
+    "区政府党组2023年第18次扩大会议是什么时候召开的？",
+    "即墨区全环境立德树人工作现场会暨德育工作推进会是什么时候召开的？",
+    "高性能新型环保材料产业基地项目投资总额是多少？",
+    "德国ITEM工业自动化项目的年产值约为多少？",
+    "全区各单位一共为群众办了多少件实事？",
+    "即墨区已经创建了多少个美丽乡村示范村？",
+    "区政府党组2023年第4次扩大会议的召开地点在哪里？",
+    "“深度行”青岛站活动的举办地点在哪里？",
+    "“体彩杯”中老年人健身操舞交流活动的举办地点是哪里？",
+    "第2890期是什么时候出版的？",
+    "2023年10月27日的报纸是第几期？",
+    "即墨区2024年全年GDP是多少？",
+    "Who chaired the 奇瑞项目推进工作专题会?",
+    "When was issue 3026 published?",
+]
 
 
 def test_每个答案里的人名数字日期都出现在被引用的原文中(engine):
-    questions = [json.loads(line)["question"] for line in open("eval/questions.jsonl", encoding="utf-8")][:60]
     people = engine.records.known_people()
-    for q in questions:
+    answered = 0
+    for q in GROUNDING_QUESTIONS:
         a = engine.ask(q)
         if a.mode == "abstain":
             continue
@@ -115,6 +151,8 @@ def test_每个答案里的人名数字日期都出现在被引用的原文中(e
             allowed |= {issue.date, issue.date - dt.timedelta(days=1)} | ground.dates_in(article.body, issue.date.year)
         g = ground.check(a.answer, _cited_text(engine, a), people, allowed)
         assert g.ok, (q, a.answer, g.unsupported)
+        answered += 1
+    assert answered >= 25, "the check ran on too few answers to mean anything"
 
 
 @pytest.mark.parametrize("question, message", [("", "问题为空"), ("   ", "问题为空"), ("谁" * 600, "问题太长")])

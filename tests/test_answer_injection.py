@@ -33,9 +33,9 @@ def planted_engine(tmp_path_factory, seed_files):
 
 
 @pytest.mark.parametrize("question, expected, forbidden", [
-    ("谁出席了奇瑞项目推进工作专题会？", ["张元升", "辛启鑫", "于澎"], ["姜玉林", "贾建军"]),
+    ("出席奇瑞项目推进工作专题会的领导有哪些？", ["张元升", "辛启鑫", "于澎"], ["姜玉林", "贾建军"]),
     ("2021年的区长是谁？", ["张元升"], ["姜玉林"]),
-    ("德国ITEM项目一年加工铝型材多少吨？", ["800吨"], ["5000"]),
+    ("德国ITEM项目每年加工多少吨铝型材？", ["800吨"], ["5000"]),
 ])
 def test_文章里要求模型改口的文字不影响答案(planted_engine, question, expected, forbidden):
     a = planted_engine.ask(question)

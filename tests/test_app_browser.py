@@ -13,7 +13,7 @@ from app_support import CHROMIUM, CHROMIUM_ARGS, ROOT, app_index, free_port
 pytestmark = pytest.mark.slow
 
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
-CHERY_QUESTION = "奇瑞项目推进工作专题会有哪些领导出席？"
+CHERY_QUESTION = "哪些领导出席了奇瑞项目推进工作专题会？"
 CHERY_QUOTE = "区委副书记、区长张元升，区人大常委会主任辛启鑫，区政协主席于澎出席会议。"
 
 NEW_ISSUE = """中共青岛市即墨区委 青岛市即墨区人民政府 主办
@@ -150,11 +150,11 @@ def test_提问后点击引用看到高亮原句_会议页按王宝善筛选(pag
 
 def test_多轮对话中早先的引用仍指向原文_找不到时如实说明(page, app_url):
     page.goto(app_url, wait_until="load")
-    first = _ask(page, "奇瑞项目推进工作专题会由谁主持？")
+    first = _ask(page, "奇瑞项目推进工作专题会议由谁主持？")
     assert "韩世军" in first
-    follow = _ask(page, "还有哪些领导出席？")
+    follow = _ask(page, "还有哪些领导出席了？")
     assert all(name in follow for name in ("张元升", "辛启鑫", "于澎"))
-    missing = _ask(page, "即墨区少先队鼓号操大赛的冠军是哪支队伍？")
+    missing = _ask(page, "哪支队伍获得了即墨区少先队鼓号操大赛冠军？")
     assert missing.startswith("未在报纸中找到")
     assert "最接近的报道" in page.locator("#qa-sources").inner_text()
     _click(page.locator("#qa-chat a[href^='#cite-2-a-']").first)

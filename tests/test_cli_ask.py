@@ -29,7 +29,7 @@ def test_ask_json输出契约字段齐全(seed_settings):
 
 
 def test_批量模式逐行读问题按顺序逐行输出_坏行不中断(seed_settings):
-    questions = "第2415期是哪天出版的？\n\n" + "谁" * 600 + "\n2024年5月21日出版的报纸是第几期？\n"
+    questions = "第2415期的出版日期是哪天？\n\n" + "谁" * 600 + "\n2024年5月21日这天出的报纸是哪一期？\n"
     r = _qa(["ask", "--json", "-"], seed_settings, stdin=questions)
     assert r.returncode == 0, r.stderr
     lines = [json.loads(line) for line in r.stdout.splitlines()]

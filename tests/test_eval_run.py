@@ -1,8 +1,9 @@
-"""The runner, thresholds, answer cache, report and CLI, with scripted systems (no models)."""
+"""The runner, gates, answer cache, report and CLI, with scripted systems (no models)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -12,20 +13,11 @@ from click.testing import CliRunner
 from qa.answer.models import Answer, Citation
 from qa.cli import main
 from qa.eval.baseline import PipelineResponse, ResponseCache, SourceChunk, to_answer
-from qa.eval.gold import ArticleText, GoldQuestion, load_questions
+from qa.eval.gates import BadGates, Gates, check_dev, check_sealed, floor_from, level_from, load_gates
+from qa.eval.gold import ArticleText, GoldQuestion
 from qa.eval.report import render_markdown, render_text, text_table, write_chart
-from qa.eval.run import (
-    BASELINE,
-    PROJECT,
-    BadThresholds,
-    EvalReport,
-    Thresholds,
-    check,
-    limit_questions,
-    load_thresholds,
-    run_system,
-    score_system,
-)
+from qa.eval.run import BASELINE, PROJECT, EvalReport, limit_questions, run_system, score_system
+from qa.eval.suite import aggregates_only, append_log, baseline_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = {
@@ -104,30 +96,70 @@ def test_一道题出错只记这一题_其余照常():
     assert result.summary["overall"].values["errors"] == 1.0
 
 
-def test_阈值检查_低于下限或落后基线就失败():
-    report = _report(ScriptedSystem(GOOD), ScriptedSystem({}))
-    assert report.systems[PROJECT].summary["overall"].values["correct"] == 1.0
-    ok = check(report, Thresholds(min={"correct": 0.9}, max={"errors": 0}, ahead_of_baseline=["correct"]))
-    assert ok.ok, ok.failures
-    bad = check(report, Thresholds(min={"correct": 1.01}, by_type={"chair": {"citation_recall": 1.0}}))
-    assert not bad.ok and any("correct" in f for f in bad.failures)
-    behind = check(_report(ScriptedSystem({}), ScriptedSystem(GOOD)), Thresholds(ahead_of_baseline=["correct"]))
-    assert not behind.ok and "领先基线" in behind.failures[0]
+def test_dev低于记录水平超出容差才失败_没有记录时说怎么记录():
+    good = _report(ScriptedSystem(GOOD), None)
+    level = level_from(good)
+    assert level["overall"]["correct"] == 1.0 and "chair" in level
+    assert check_dev(good, level, Gates()).ok
+    half = _report(ScriptedSystem({"谁主持了会议？": "韩世军主持[1]。"}), None)
+    failed = check_dev(half, level, Gates(dev_tolerance=0.03))
+    assert not failed.ok and any("dev 总体 correct" in f for f in failed.failures)
+    assert check_dev(half, level, Gates(dev_tolerance=1.0, dev_type_tolerance=1.0)).ok
+    missing = check_dev(good, None, Gates())
+    assert not missing.ok and "--record" in missing.failures[0]
 
 
-def test_阈值文件里的未知指标直接报错(tmp_path):
-    path = tmp_path / "t.toml"
-    path.write_text("[min]\ncorect = 0.5\n", encoding="utf-8")
-    with pytest.raises(BadThresholds, match="corect"):
-        load_thresholds(path)
-    with pytest.raises(BadThresholds, match="无法读取"):
-        load_thresholds(tmp_path / "missing.toml")
+def test_sealed第一次运行定下限_之后低于下限就失败():
+    first = _report(ScriptedSystem(GOOD), None)
+    first.sealed = True
+    assert check_sealed(first, None, Gates()).ok
+    floor = floor_from(first, Gates(sealed_margin=0.02))
+    assert floor["overall"]["correct"] == 0.98 and floor["overall"]["grounding_violation_rate"] == 0.02
+    worse = _report(ScriptedSystem({}), None)
+    worse.sealed = True
+    result = check_sealed(worse, floor, Gates())
+    assert not result.ok and any("sealed 总体 correct" in f for f in result.failures)
 
 
-def test_仓库里的阈值文件和评测集都能读():
-    thresholds = load_thresholds(ROOT / "eval" / "thresholds.toml")
-    assert thresholds.min and thresholds.ahead_of_baseline
-    assert len(load_questions(ROOT / "eval" / "questions.jsonl")) >= 80
+def test_门槛文件写错了直接报错(tmp_path):
+    path = tmp_path / "g.toml"
+    path.write_text("dev_tolerence = 0.5\n", encoding="utf-8")
+    with pytest.raises(BadGates, match="dev_tolerence"):
+        load_gates(path)
+    with pytest.raises(BadGates, match="无法读取"):
+        load_gates(tmp_path / "missing.toml")
+
+
+def test_仓库里的门槛文件能读():
+    gates = load_gates(ROOT / "eval" / "gates.toml")
+    assert 0 < gates.dev_tolerance < 0.1 and gates.max_errors == 0
+
+
+def test_sealed的JSON和日志只有汇总_没有题目和答案(tmp_path):
+    report = _report(ScriptedSystem(GOOD), None)
+    report.sealed, report.commit = True, "abc1234"
+    data = aggregates_only(report)
+    dumped = json.dumps(data, ensure_ascii=False)
+    assert "谁主持" not in dumped and "韩世军" not in dumped
+    assert data["systems"]["project"]["summary"]["overall"]["values"]["correct"] == 1.0
+    row = append_log(report, tmp_path / "log.jsonl")
+    append_log(report, tmp_path / "log.jsonl")
+    lines = (tmp_path / "log.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2 and row["commit"] == "abc1234" and row["figures"]["overall"]["correct"] == 1.0
+    assert "谁主持" not in lines[0]
+    text = render_text(report) + render_markdown(report, None)
+    assert "谁主持" not in text and "Misses" not in text and "只报汇总" in text
+
+
+def test_基线样本按题型分层_每次相同_对话不拆开():
+    qs = [_q(f"c{i}", "谁主持？", type=t) for i, t in enumerate(["chair"] * 6 + ["place"] * 6)]
+    qs += [_q("f1", "谁？", type="followup", conversation="k", turn=1), _q("f2", "他呢？", type="followup", conversation="k", turn=2)]
+    picked = baseline_sample(qs, 5)
+    assert picked == baseline_sample(qs, 5)
+    types = [q.type for q in picked]
+    assert {"chair", "place"} <= set(types)
+    assert ("f1" in [q.id for q in picked]) == ("f2" in [q.id for q in picked])
+    assert baseline_sample(qs, 0) == qs
 
 
 def _response(text: str, question: str = "谁主持了会议？") -> PipelineResponse:
@@ -156,7 +188,7 @@ def test_基线响应缓存按输入命中_输入一变就不命中(tmp_path):
     assert ResponseCache(path, {"corpus": "x"}).get("谁主持了会议？") is not None
 
 
-def test_报告并列两列和比值_结论引用两边的数字(tmp_path):
+def test_报告并列两列和比值_结论引用两边的数字_开头说明哪些数字是调过的(tmp_path):
     report = _report(ScriptedSystem(GOOD), ScriptedSystem({}))
     text = render_text(report)
     assert "本项目 project" in text and "基线 baseline" in text and "比值 ratio" in text
@@ -166,12 +198,12 @@ def test_报告并列两列和比值_结论引用两边的数字(tmp_path):
     md = render_markdown(report, chart)
     assert "| 答案正确率 correct | 100.0% | 25.0% | 4.00× |" in md
     assert "答案正确率 100.0%（基线 25.0%）" in md and "![" in md
+    assert "调过的数据" in "\n".join(md.splitlines()[:4])
 
 
 def test_只有基线时报告照样写出():
     report = _report(None, ScriptedSystem(GOOD))
     assert "没有可比较的项目数字" in render_markdown(report, None)
-    assert not check(report, Thresholds(min={"correct": 0.1})).ok
 
 
 def test_终端表格按中文宽度对齐():
@@ -179,12 +211,13 @@ def test_终端表格按中文宽度对齐():
     assert len({len(line.encode("gbk", "replace")) for line in lines[2:]}) == 1
 
 
-def test_命令有帮助_阈值文件坏了在运行前就报错(tmp_path):
+def test_命令有帮助_门槛文件坏了在运行前就报错(tmp_path):
     runner = CliRunner()
-    assert "--no-baseline" in runner.invoke(main, ["eval", "--help"]).output
-    bad = tmp_path / "t.toml"
-    bad.write_text("[min]\nnope = 1\n", encoding="utf-8")
-    result = runner.invoke(main, ["eval", "--check", "--thresholds", str(bad)])
+    help_text = runner.invoke(main, ["eval", "--help"]).output
+    assert "--no-baseline" in help_text and "--sealed" in help_text and "--record" in help_text
+    bad = tmp_path / "g.toml"
+    bad.write_text("nope = 1\n", encoding="utf-8")
+    result = runner.invoke(main, ["eval", "--check", "--gates", str(bad)])
     assert result.exit_code == 1 and "nope" in result.output
 
 

@@ -45,7 +45,7 @@ def _cite(n: int, article_id: str, quote: str = "") -> Citation:
 
 
 def _q(**kw) -> GoldQuestion:
-    base = dict(id="q", type="attendees", question=f"{MEETING}有哪些领导出席？", answerable=True,
+    base = dict(id="q", type="attendees", question=f"{MEETING}都有谁出席了？", answerable=True,
                 gold_facts=["张元升", "辛启鑫", "于澎"], gold_articles=["a-01"],
                 gold_names=["张元升", "辛启鑫", "于澎"], ok_names=["韩世军", "毕安传"])
     return GoldQuestion(**(base | kw))
@@ -133,7 +133,7 @@ def test_可答的题被拒答算误拒():
 
 def test_引用精确率看被引文章或引文是否含金标准事实():
     q = _q(type="number", gold_facts=["800吨"], gold_articles=["a-02"], gold_names=[], ok_names=[],
-           question="德国ITEM项目一年加工多少铝型材？")
+           question="德国ITEM项目每年加工铝型材多少？")
     s = score_answer(_a("800吨[1][2]。", [_cite(1, "a-02"), _cite(2, "a-01")], mode="retrieval"), q, ARTICLES, KNOWN)
     assert s.correct and s.citation_precision == 0.5 and s.citation_recall == 1.0
 
@@ -152,7 +152,7 @@ def test_日期事实的引用支持来自昨日的换算和报纸日期():
 
 
 def test_按期号查日期的题由同一期的任何文章支持():
-    q = _q(type="issue_lookup", question="第2415期是哪天出版的？", gold_facts=["2021-11-04"], gold_articles=[],
+    q = _q(type="issue_lookup", question="第2415期的出版日期？", gold_facts=["2021-11-04"], gold_articles=[],
            gold_source="a", gold_names=[], ok_names=[])
     s = score_answer(_a("第2415期于2021年11月4日出版[1]。", [_cite(1, "a-02")], mode="issue"), q, ARTICLES, KNOWN)
     assert s.correct and s.citation_precision == 1.0 and s.citation_recall == 1.0
@@ -194,8 +194,22 @@ def test_汇总只在适用的题上取平均_延迟分位数():
     assert v["abstain_recall"] == 1.0 and v["false_refusal_rate"] == 0.0 and v["abstention_accuracy"] == 1.0
     assert v["latency_p50"] == 2.0 and v["latency_p95"] == pytest.approx(8.3)
     by_type = summarise_by_type(scores)
-    assert list(by_type) == ["overall", "attendees", "number", "unanswerable"]
+    assert list(by_type) == ["overall", "attendees", "number", "unanswerable", "#unanswerable"]
     assert by_type["unanswerable"].values["name_f1"] is None
+
+
+def test_正确且引用正确要求引了金标准文章():
+    q = GoldQuestion(id="n", type="number", question="产能多少？", answerable=True, gold_facts=["800吨"], gold_articles=["a-02"])
+    right = score_answer(_a("800吨[1]", [_cite(1, "a-02")]), q, ARTICLES, KNOWN)
+    elsewhere = score_answer(_a("800吨[1]", [_cite(1, "a-01")]), q, ARTICLES, KNOWN)
+    assert right.correct and right.correct_cited
+    assert elsewhere.correct and not elsewhere.correct_cited
+
+
+@pytest.mark.parametrize("text", ["共有三位副区长出席[1]", "3位副区长出席[1]", "Three deputy heads attended [1]"])
+def test_计数题的数字可以写成汉字或英文(text):
+    assert states_fact(text, "3")
+    assert not states_fact("共有十三位[1]", "3")
 
 
 def test_分位数():

@@ -196,7 +196,7 @@ def test_命令行导入与检索(tmp_path, tmp_path_factory, monkeypatch):
     assert result.exit_code == 1
     assert "新增 1 个文件" in result.output and "empty.txt" in result.output
 
-    result = runner.invoke(main, ["search", "德国ITEM项目一年加工铝型材多少吨？", "--k", "2"])
+    result = runner.invoke(main, ["search", "德国ITEM项目每年加工多少吨铝型材？", "--k", "2"])
     assert result.exit_code == 0, result.output
     assert "《一个“即”字，收益几何？》 第2890期 2023-10-27" in result.output
     assert "一年加工铝型材800吨" in result.output

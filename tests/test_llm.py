@@ -32,7 +32,7 @@ def test_本地模型真实生成并遵守停止符和长度上限(gemma):
 
 
 def test_本地模型的选择题只能答出有效编号(gemma):
-    i = choose(gemma, "德国ITEM项目一年加工多少铝型材？", _candidates())
+    i = choose(gemma, "德国ITEM项目每年能加工多少铝型材？", _candidates())
     assert i in (0, 1)
 
 
@@ -42,7 +42,7 @@ def test_OpenAI兼容服务器路径在回环地址上真实可用(gemma):
     remote = build_llm(LLMSettings(backend="openai", base_url=f"{base}/v1", model="gemma", max_tokens=8))
     text = remote.complete("问题：1加1等于几？\n答案：", stop=["\n"]).text
     assert isinstance(text, str) and "\n" not in text
-    assert choose(remote, "德国ITEM项目一年加工多少铝型材？", _candidates()) in (0, 1, None)
+    assert choose(remote, "德国ITEM项目一年能加工多少吨铝型材？", _candidates()) in (0, 1, None)
 
 
 def test_经OpenAI兼容服务器由模型撰写的答案仍然只含有据的事实(seed_settings, gemma):
@@ -56,7 +56,7 @@ def test_经OpenAI兼容服务器由模型撰写的答案仍然只含有据的�
     remote = build_llm(LLMSettings(backend="openai", base_url=f"{gemma.listening_address()}/v1", model="gemma", max_tokens=60))
     engine = AnswerEngine(local.passages, local.records, local.catalog, remote, llm_compose=True)
     people = local.records.known_people()
-    for q in ("德国ITEM项目一年加工铝型材多少吨？", "高性能新型环保材料产业基地项目总投资多少？", "即墨区已创建美丽乡村示范村多少个？"):
+    for q in ("德国ITEM项目每年加工多少吨铝型材？", "高性能新型环保材料产业基地项目投资总额是多少？", "即墨区已经创建了多少个美丽乡村示范村？"):
         a = engine.ask(q)
         assert a.citations, a.answer
         sources = []

@@ -132,6 +132,37 @@ def to_answer(response: PipelineResponse) -> Answer:
     )
 
 
+def source_chunks(response) -> list[SourceChunk]:
+    """The numbered sources a CitationQueryEngine response showed its LLM, each with its article's data."""
+    sources = []
+    for sn in response.source_nodes:
+        meta = sn.node.metadata
+        sources.append(
+            SourceChunk(
+                article_id=str(meta.get("article_id", "")),
+                title=str(meta.get("title", "")),
+                issue_no=int(meta.get("issue_no") or 0) or None,
+                issue_date=meta.get("issue_date") or None,
+                source=str(meta.get("source", "")),
+                text=_SOURCE_HEAD.sub("", sn.node.get_content()).strip(),
+            )
+        )
+    return sources
+
+
+def cached_query(engine, question: str, cache: ResponseCache | None, extra: str = "") -> PipelineResponse:
+    """A CitationQueryEngine's response to a question, from the cache when these exact inputs were seen."""
+    if cache is not None and (cached := cache.get(question, extra)) is not None:
+        return cached
+    started = time.perf_counter()
+    response = engine.query(question)
+    result = PipelineResponse(question=question, text=(response.response or "").strip(),
+                              sources=source_chunks(response), seconds=time.perf_counter() - started)
+    if cache is not None:
+        cache.put(result, extra)
+    return result
+
+
 class ResponseCache:
     """Pipeline responses keyed by the question and everything else they depend on; JSONL on disk.
 
@@ -197,28 +228,7 @@ class PlainBaseline:
 
     def query(self, question: str) -> PipelineResponse:
         """The pipeline's response (from the cache when it has one for exactly these inputs)."""
-        if self.cache is not None and (cached := self.cache.get(question)) is not None:
-            return cached
-        started = time.perf_counter()
-        response = self.engine.query(question)
-        sources = []
-        for sn in response.source_nodes:
-            meta = sn.node.metadata
-            sources.append(
-                SourceChunk(
-                    article_id=str(meta.get("article_id", "")),
-                    title=str(meta.get("title", "")),
-                    issue_no=int(meta.get("issue_no") or 0) or None,
-                    issue_date=meta.get("issue_date") or None,
-                    source=str(meta.get("source", "")),
-                    text=_SOURCE_HEAD.sub("", sn.node.get_content()).strip(),
-                )
-            )
-        result = PipelineResponse(question=question, text=(response.response or "").strip(), sources=sources,
-                                  seconds=time.perf_counter() - started)
-        if self.cache is not None:
-            self.cache.put(result)
-        return result
+        return cached_query(self.engine, question, self.cache)
 
     def ask(self, question: str, history: list[Answer] | None = None) -> Answer:
         """One answer; `history` is ignored, the plain pipeline has no conversation memory."""

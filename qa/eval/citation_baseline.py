@@ -9,7 +9,6 @@ so the difference to the project is the project's reading, not its retrieval.
 from __future__ import annotations
 
 import hashlib
-import time
 from typing import Any
 
 from llama_index.core import PromptTemplate
@@ -20,7 +19,7 @@ from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from qa.answer.models import Answer
-from qa.eval.baseline import CappedLLM, PipelineResponse, ResponseCache, SourceChunk, _SOURCE_HEAD, to_answer
+from qa.eval.baseline import CappedLLM, PipelineResponse, ResponseCache, cached_query, to_answer
 
 CITATION_TOP_K = 3
 
@@ -74,23 +73,7 @@ class CitationBaseline:
         nodes = self.retriever.retrieve(question)
         # The response depends on what retrieval gave the model: key the cache on it too.
         extra = hashlib.sha256("\x00".join(n.node.get_content() for n in nodes).encode()).hexdigest()
-        if self.cache is not None and (cached := self.cache.get(question, extra)) is not None:
-            return cached
-        started = time.perf_counter()
-        response = self.engine.query(question)
-        sources = []
-        for sn in response.source_nodes:
-            meta = sn.node.metadata
-            sources.append(SourceChunk(
-                article_id=str(meta.get("article_id", "")), title=str(meta.get("title", "")),
-                issue_no=int(meta.get("issue_no") or 0) or None, issue_date=meta.get("issue_date") or None,
-                source=str(meta.get("source", "")), text=_SOURCE_HEAD.sub("", sn.node.get_content()).strip(),
-            ))
-        result = PipelineResponse(question=question, text=(response.response or "").strip(), sources=sources,
-                                  seconds=time.perf_counter() - started)
-        if self.cache is not None:
-            self.cache.put(result, extra)
-        return result
+        return cached_query(self.engine, question, self.cache, extra)
 
     def ask(self, question: str, history: list[Answer] | None = None) -> Answer:
         """One answer; no conversation memory (`history` ignored), like the plain baseline."""

@@ -1,4 +1,4 @@
-"""The gold side of the evaluation: questions from `eval/questions.jsonl` and the article texts they refer to."""
+"""The gold side of the evaluation: questions from a split's `questions*.jsonl` and the article texts they refer to."""
 
 from __future__ import annotations
 

@@ -36,6 +36,7 @@ TYPE_LABELS = {
     "english": "英文 english",
     "followup": "追问 follow-up",
     "#new_issue": "·新一期 new issues",
+    "#seeds": "·种子期 seed issues",
     "#compound": "·复合 compound",
     "#english": "·英文 english",
     "#traditional": "·繁体 traditional",
@@ -108,12 +109,6 @@ def md_table(headers: list[str], rows: list[list[str]], figures: bool = True) ->
     out = ["| " + " | ".join(headers) + " |", "|" + "|".join([":--", *align]) + "|"]
     out += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(out)
-
-
-def _value(system: SystemResult | None, group: str, key: str) -> float | None:
-    if system is None or group not in system.summary:
-        return None
-    return system.summary[group].values.get(key)
 
 
 def _value(system: SystemResult | None, group: str, key: str, sample: bool = False) -> float | None:

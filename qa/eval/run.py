@@ -1,4 +1,4 @@
-"""Running systems over the eval set: conversations in order, timing, scoring, thresholds.
+"""Running systems over eval questions: conversations in order, timing, scoring.
 
 Systems are anything with `ask(question, history) -> Answer`; the answer engine and the
 plain baseline are passed in, so the runner itself needs no model.
@@ -7,18 +7,16 @@ plain baseline are passed in, so the runner itself needs no model.
 from __future__ import annotations
 
 import contextlib
-import gc
 import datetime as dt
 import os
 import sys
 import time
-import tomllib
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field
 
 from qa.answer.models import Answer
 from qa.errors import QAError
@@ -55,7 +53,7 @@ class SystemResult(BaseModel):
 
 
 class CheckResult(BaseModel):
-    """The outcome of comparing the project's figures with the thresholds."""
+    """The outcome of comparing the project's figures with its gates (`qa.eval.gates`)."""
 
     ok: bool
     failures: list[str] = Field(default_factory=list)
@@ -168,7 +166,7 @@ def score_system(
     )
 
 
-# ---------------------------------------------------------------- thresholds
+# ---------------------------------------------------------------- comparisons
 
 
 def is_ahead(key: str, project: float | None, baseline: float | None) -> bool:

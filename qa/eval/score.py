@@ -132,10 +132,14 @@ _EN_NUMBER = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r")\b", re.I)
 
 def numerals_as_digits(text: str) -> str:
     """Chinese and English number words as digits (三位 → 3位, 两千余人 → 2000余人, three → 3), for number facts."""
+    import warnings
+
     import cn2an
 
     try:
-        text = cn2an.transform(text, "cn2an")
+        with warnings.catch_warnings():  # it warns on every unit it cannot read (亿, 万 alone)
+            warnings.simplefilter("ignore")
+            text = cn2an.transform(text, "cn2an")
     except (ValueError, KeyError, IndexError):  # cn2an rejects some mixed forms; keep the text as written
         pass
     return _EN_NUMBER.sub(lambda m: _EN_NUMBERS[m.group(1).lower()], text)

@@ -22,6 +22,7 @@ QUESTION_TYPES = frozenset(
 )
 TAGS = frozenset("compound paraphrase traditional english count relative_date ocr".split())
 NEW_ISSUE = "new_issue"
+SEEDS = "seeds"  # answered from the seed issues only
 
 
 def squash(text: str) -> str:
@@ -105,12 +106,15 @@ def resolve(questions: list[GoldQuestion], quotes: QuoteIndex, own_files: list[P
     for q in questions:
         gold = list(q.gold_articles)
         new_issue = False
+        located = False
         for ev in q.evidence:
             for article_id in quotes.articles_holding(ev.file, ev.quote)[:1]:
                 if article_id not in gold:
                     gold.append(article_id)
             new_issue |= quotes._key(ev.file) in own
-        tags = list(q.tags) + ([NEW_ISSUE] if new_issue and NEW_ISSUE not in q.tags else [])
+            located = True
+        extra = [NEW_ISSUE] if new_issue else ([SEEDS] if located or q.gold_articles or q.gold_source else [])
+        tags = list(q.tags) + [t for t in extra if t not in q.tags]
         out.append(q.model_copy(update={"gold_articles": gold, "tags": tags}))
     return out
 

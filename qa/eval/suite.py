@@ -33,7 +33,7 @@ from qa.eval.run import (
     score_system,
 )
 from qa.eval.score import QuestionScore, summarise_by_type
-from qa.eval.splits import Split, archive_files, load_split
+from qa.eval.splits import archive_files, load_split
 
 CEILING_K = 5
 

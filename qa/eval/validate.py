@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from qa.eval.gold import BadEvalSet, GoldQuestion, article_texts
 from qa.eval.splits import (
     NEW_ISSUE,
+    SEEDS,
     QUESTION_TYPES,
     TAGS,
     QuoteIndex,
@@ -60,7 +61,7 @@ def check_questions(questions: list[GoldQuestion], quotes: QuoteIndex, own: list
     for q, r in zip(questions, resolved, strict=True):
         if q.type not in QUESTION_TYPES:
             found.error(q.id, f"unknown type {q.type!r}; one of {sorted(QUESTION_TYPES)}")
-        for tag in set(q.tags) - TAGS - {NEW_ISSUE}:
+        for tag in set(q.tags) - TAGS - {NEW_ISSUE, SEEDS}:
             found.error(q.id, f"unknown tag {tag!r}; any of {sorted(TAGS)}")
         if q.conversation:
             last = turns.get(q.conversation, 0)
