@@ -335,7 +335,7 @@ def write_chart(report: EvalReport, path: Path) -> Path:
     labels = [TYPE_LABELS.get(g, g) if cjk else g for g in groups]
     fig, axes = plt.subplots(2, 1, figsize=(max(8, 0.75 * len(groups) + 2), 7), sharex=True)
     width = 0.8 / len(systems)
-    colours = {"project": "#1f77b4", "baseline": "#bbbbbb"}
+    colours = {"project": "#1f77b4", "baseline": "#bbbbbb", "citation": "#ff7f0e"}
     for ax, key in zip(axes, ("correct", "citation_precision"), strict=True):
         for i, s in enumerate(systems):
             values = [(_value(s, g, key) or 0.0) * 100 for g in groups]
