@@ -5,13 +5,21 @@ class QAError(Exception):
     """Base class for errors shown to users as a message, never a traceback."""
 
 
-class UnreadableIssue(QAError):
-    """An issue file that cannot be read as newspaper text."""
+class FileProblem(QAError):
+    """One file of a batch that could not be taken in; the rest of the batch goes on."""
 
     def __init__(self, path, reason: str):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+
+class UnreadableIssue(FileProblem):
+    """An issue file that cannot be read as newspaper text."""
+
+
+class IngestFailed(FileProblem):
+    """A readable issue file whose storing failed; what it had written was taken back."""
 
 
 class IndexMismatch(QAError):

@@ -1,15 +1,20 @@
 """Incremental, idempotent ingestion: issue files → chunks in Chroma, BM25, and the stores that hook in (sinks).
 
 Keyed by content hash: an unchanged file is skipped, a changed one has its chunks
-replaced. Crash-safe by ordering: a file is forgotten, its old chunks deleted, the new
-ones written, the sinks fed, and only then is it recorded as done; a killed run leaves
-at most one file half-written, and the next run redoes exactly that file.
+replaced, and a file holding an issue the index already has (another encoding, another
+folder, another name) is skipped as a duplicate. Crash-safe by ordering: a file is
+forgotten, its old chunks deleted, the new ones written, the sinks fed, and only then is
+it recorded as done; a killed run leaves at most one file half-written, and the next run
+redoes exactly that file. A file that fails for any other reason is taken back and
+reported, and the batch goes on.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,10 +24,11 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from tqdm import tqdm
 
+from qa.corpus.identity import content_key, masthead_key
 from qa.corpus.models import Issue
 from qa.corpus.parse import parse_text
 from qa.corpus.read import find_issue_files, read_issue
-from qa.errors import IndexMismatch, UnreadableIssue
+from qa.errors import FileProblem, IndexMismatch, IngestFailed, QAError, UnreadableIssue
 from qa.index.archive import BM25_DIR
 from qa.index.bm25 import BM25Doc, BM25Index, words_digest
 from qa.index.chunk import chunk_issue, embed_text, make_splitter
@@ -40,6 +46,8 @@ from qa.index.store import (
 )
 from qa.settings import Settings
 from qa.corpus.read import canonical_source
+
+log = logging.getLogger(__name__)
 
 
 @runtime_checkable
@@ -69,6 +77,18 @@ def sink_name(sink: IssueSink) -> str:
     return getattr(sink, "name", None) or type(sink).__name__
 
 
+@dataclass(frozen=True)
+class Duplicate:
+    """A file skipped because the archive already holds its issue under another file."""
+
+    source: str
+    same_as: str
+    label: str
+
+    def __str__(self) -> str:
+        return f"{self.source}：与已导入的 {self.same_as} 是同一期（{self.label}），已跳过。"
+
+
 @dataclass
 class IngestReport:
     """What one ingest run did."""
@@ -77,7 +97,8 @@ class IngestReport:
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    failures: list[UnreadableIssue] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    failures: list[FileProblem] = field(default_factory=list)
     chunks_written: int = 0
     passages_embedded: int = 0
     seconds: float = 0.0
@@ -114,13 +135,157 @@ def _vectors(texts: list[str], embedder: BaseEmbedding, identity: EmbedderIdenti
     return found, len(missing)
 
 
-def _rebuild_storage(settings: Settings) -> None:
-    """Forget the whole index (not the embedding cache): Chroma collection, manifest, BM25."""
+def _rebuild_storage(settings: Settings, sinks: list[IssueSink]) -> None:
+    """Forget the whole index (not the embedding cache): Chroma collection, manifest, BM25, and what the sinks hold of it."""
     index_dir = Path(settings.index_dir)
+    if Manifest.exists(index_dir):
+        old = Manifest(index_dir)
+        try:
+            sources = [r.source for r in old.files()] + ([old.pending] if old.pending else [])
+        finally:
+            old.close()
+        for source in sources:
+            for sink in sinks:
+                sink.remove_source(source)
     drop_collection(chroma_client(settings), settings.chroma.collection)
     for name in (MANIFEST_FILE, MANIFEST_FILE + "-wal", MANIFEST_FILE + "-shm"):
         (index_dir / name).unlink(missing_ok=True)
     shutil.rmtree(index_dir / BM25_DIR, ignore_errors=True)
+
+
+def _failure_reason(exc: Exception) -> str:
+    """What went wrong, in words a user can act on; the traceback goes to the debug log."""
+    if isinstance(exc, QAError):
+        what = str(exc)
+    elif isinstance(exc, sqlite3.IntegrityError):
+        what = "与库中已有的记录冲突"
+    elif isinstance(exc, sqlite3.OperationalError):
+        what = "数据库无法写入（磁盘已满、只读，或被另一个程序占用？）"
+    elif isinstance(exc, OSError):
+        what = "读写文件失败（磁盘已满或没有权限？）"
+    else:
+        what = "内部错误"
+    return (f"导入失败：{what}。这个文件已写入的内容已撤回，其他文件照常导入；"
+            "排除问题后重新运行 qa ingest 即可重试（设置 QA_DEBUG=1 可看到详细错误）。")
+
+
+class _Run:
+    """One ingest run's parts, and what it does to one file."""
+
+    def __init__(self, manifest: Manifest, collection, store, splitter, sinks: list[IssueSink], embedder: BaseEmbedding,
+                 identity: EmbedderIdentity, cache: EmbeddingCache | None, report: IngestReport):
+        self.manifest, self.collection, self.store, self.splitter = manifest, collection, store, splitter
+        self.sinks, self.names = sinks, [sink_name(s) for s in sinks]
+        self.embedder, self.identity, self.cache, self.report = embedder, identity, cache, report
+
+    def parse(self, text: str, source: str, sha: str) -> Issue:
+        return parse_text(text, source=source, sha256=sha, id_prefix=self.manifest.id_prefix(source))
+
+    def file(self, source: str, path: Path) -> None:
+        """Index one file; a failure is reported and taken back, never raised (the batch goes on)."""
+        try:
+            text, sha = read_issue(path)
+        except UnreadableIssue as exc:
+            self.report.failures.append(exc)
+            return
+        known = self.manifest.file(source)
+        try:
+            if known is not None and known.sha256 == sha:
+                self._unchanged(source, text, sha)
+                return
+            # Ids come later: a duplicate must not take a prefix.
+            issue = parse_text(text, source=source, sha256=sha)
+        except UnreadableIssue as exc:
+            self.report.failures.append(exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the batch
+            log.debug("sinks failed on unchanged %s", source, exc_info=True)
+            self.report.failures.append(IngestFailed(path, _failure_reason(exc)))
+            return
+        key = content_key(text)
+        same = self.manifest.same_issue(key, (issue.issue_no, issue.date) if masthead_key(issue) else None, source)
+        if same is not None:
+            if known is not None:
+                self.remove(source)  # the file no longer holds what was indexed from it
+            self.report.duplicates.append(Duplicate(source, same.source, issue.label))
+            return
+        try:
+            self._write(self.parse(text, source, sha), key)
+        except Exception as exc:  # noqa: BLE001 - taken back below; reported in words, not as a traceback
+            log.debug("ingest failed on %s", source, exc_info=True)
+            self._take_back(source)
+            self.report.failures.append(IngestFailed(path, _failure_reason(exc)))
+            return
+        (self.report.replaced if known is not None else self.report.added).append(source)
+
+    def _unchanged(self, source: str, text: str, sha: str) -> None:
+        missing = [s for s, n in zip(self.sinks, self.names) if n not in self.manifest.sinks_done(source, sha)]
+        if missing:
+            issue = self.parse(text, source, sha)
+            for sink in missing:
+                sink.upsert_issue(issue)
+                self.manifest.mark_sink_done(sink_name(sink), source, sha)
+        self.report.unchanged.append(source)
+
+    def _write(self, issue: Issue, key: str) -> None:
+        """Crash-safe by ordering: forget, delete old chunks, write new ones, feed the sinks, then record."""
+        source = issue.source
+        self.manifest.forget(source)
+        delete_source(self.collection, source)
+        nodes = chunk_issue(issue, self.splitter)
+        vectors, embedded = _vectors([embed_text(n) for n in nodes], self.embedder, self.identity, self.cache)
+        for node, vector in zip(nodes, vectors):
+            node.embedding = [float(x) for x in vector]
+        if nodes:
+            self.store.add(nodes)
+        for node in nodes:
+            node.embedding = None  # the manifest keeps text and metadata; vectors live in Chroma
+        for sink in self.sinks:
+            sink.upsert_issue(issue)
+        self.manifest.record(issue, nodes, self.names, key)
+        self.report.chunks_written += len(nodes)
+        self.report.passages_embedded += embedded
+
+    def _take_back(self, source: str) -> None:
+        """Undo a failed file: no orphan chunks in Chroma, nothing of it in the sinks or the manifest.
+
+        If Chroma cannot be cleaned now, the file stays pending and the next run cleans it.
+        """
+        chroma_clean = _quietly(delete_source, self.collection, source)
+        for sink in self.sinks:
+            _quietly(sink.remove_source, source)
+        _quietly(self.manifest.forget, source)
+        if chroma_clean:
+            _quietly(self.manifest.clear_pending)
+
+    def remove(self, source: str) -> None:
+        """Forget an indexed file everywhere."""
+        for sink in self.sinks:
+            sink.remove_source(source)
+        self.manifest.forget(source)
+        delete_source(self.collection, source)
+        self.manifest.clear_pending()
+        self.manifest.drop_prefix(source)
+
+
+def _quietly(step, *args) -> bool:
+    try:
+        step(*args)
+        return True
+    except Exception:  # noqa: BLE001 - clean-up after a failure: best effort, logged
+        log.debug("clean-up step %s failed", getattr(step, "__name__", step), exc_info=True)
+        return False
+
+
+def _backfill_keys(manifest: Manifest, cwd: Path) -> None:
+    """Content keys for files indexed before keys were kept, so their copies are recognised from now on."""
+    for record in manifest.files():
+        if record.content_key is None:
+            try:
+                text, _ = read_issue(cwd / record.source)
+            except UnreadableIssue:
+                continue
+            manifest.set_content_key(record.source, content_key(text))
 
 
 def ingest(
@@ -138,20 +303,23 @@ def ingest(
     """Index issue files (default: settings.seeds_dir); returns what changed and which files failed.
 
     `embedder` and `sinks` default to the settings' embedder and `default_sinks(settings)`;
-    `extra_words` (person names) join the BM25 tokenizer's dictionary.
+    `extra_words` (person names) join the BM25 tokenizer's dictionary. A file whose issue
+    is already indexed under another name (another encoding, another folder) is skipped.
+    A run is remembered until it finishes, so a later `qa serve` can finish a killed one.
     """
     started = time.perf_counter()
     report = IngestReport()
     cwd = Path(cwd or os.getcwd())
-    files = find_issue_files([Path(p) if Path(p).is_absolute() else cwd / p for p in (paths or [settings.seeds_dir])])
+    given = [Path(p) if Path(p).is_absolute() else cwd / p for p in (paths or [settings.seeds_dir])]
+    run_paths = [str(p) for p in given]
+    files = find_issue_files(given)
     sources = list(dict.fromkeys(canonical_source(f, cwd) for f in files))
     embedder = embedder or make_embedder(settings.embedder)
     identity = identity_of(embedder)
     sinks = default_sinks(settings) if sinks is None else sinks
-    names = [sink_name(s) for s in sinks]
 
     if rebuild:
-        _rebuild_storage(settings)
+        _rebuild_storage(settings, sinks)
     Path(settings.index_dir).mkdir(parents=True, exist_ok=True)
     manifest = Manifest(settings.index_dir)
     cache = _cache_for(settings)
@@ -176,49 +344,13 @@ def ingest(
                 f"向量库中有 {collection.count()} 段，导入记录中有 {manifest.chunk_count()} 段，两者不一致"
                 f"（Chroma 数据被清空或被另一个进程同时写入？）。请运行 qa ingest --rebuild 重建索引。"
             )
+        manifest.begin_run(str(cwd), run_paths)
+        _backfill_keys(manifest, cwd)
 
+        run = _Run(manifest, collection, store, splitter, sinks, embedder, identity, cache, report)
         bar = tqdm(total=len(sources), unit="file", desc="导入", disable=not progress, dynamic_ncols=True)
         for source in sources:
-            path = cwd / source
-            try:
-                text, sha = read_issue(path)
-            except UnreadableIssue as exc:
-                report.failures.append(exc)
-                bar.update(1)
-                continue
-            known = manifest.file(source)
-            if known is not None and known.sha256 == sha:
-                missing = [s for s, n in zip(sinks, names) if n not in manifest.sinks_done(source, sha)]
-                if missing:
-                    issue = parse_text(text, source=source, sha256=sha)
-                    for sink in missing:
-                        sink.upsert_issue(issue)
-                        manifest.mark_sink_done(sink_name(sink), source, sha)
-                report.unchanged.append(source)
-                bar.update(1)
-                continue
-            try:
-                issue = parse_text(text, source=source, sha256=sha)
-            except UnreadableIssue as exc:
-                report.failures.append(exc)
-                bar.update(1)
-                continue
-            manifest.forget(source)
-            delete_source(collection, source)
-            nodes = chunk_issue(issue, splitter)
-            vectors, embedded = _vectors([embed_text(n) for n in nodes], embedder, identity, cache)
-            for node, vector in zip(nodes, vectors):
-                node.embedding = [float(x) for x in vector]
-            if nodes:
-                store.add(nodes)
-            for node in nodes:
-                node.embedding = None  # the manifest keeps text and metadata; vectors live in Chroma
-            for sink in sinks:
-                sink.upsert_issue(issue)
-            manifest.record(issue, nodes, names)
-            (report.replaced if known is not None else report.added).append(source)
-            report.chunks_written += len(nodes)
-            report.passages_embedded += embedded
+            run.file(source, cwd / source)
             bar.update(1)
             elapsed = time.perf_counter() - started
             bar.set_postfix_str(f"{report.chunks_written} 段, {report.chunks_written / elapsed:.1f} 段/秒")
@@ -227,11 +359,7 @@ def ingest(
         if prune:
             for record in manifest.files():
                 if not (cwd / record.source).exists():
-                    for sink in sinks:
-                        sink.remove_source(record.source)
-                    manifest.forget(record.source)
-                    delete_source(collection, record.source)
-                    manifest.clear_pending()
+                    run.remove(record.source)
                     report.removed.append(record.source)
 
         words = set(extra_words)
@@ -240,12 +368,14 @@ def ingest(
             if hasattr(sink, "person_names"):
                 words |= set(sink.person_names())
         report.bm25_rebuilt = refresh_bm25(manifest, Path(settings.index_dir) / BM25_DIR, words)
+        manifest.end_run(str(cwd), run_paths)
     finally:
         manifest.close()
         if cache:
             cache.close()
     report.seconds = time.perf_counter() - started
     return report
+
 
 
 def refresh_bm25(manifest: Manifest, directory: Path, words: Iterable[str]) -> bool:

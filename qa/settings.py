@@ -6,10 +6,11 @@ Nested groups use `__` in environment names: `QA_LLM__BASE_URL`, `QA_CHROMA__MOD
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 
@@ -71,9 +72,24 @@ class RetrievalSettings(_Group):
 
 class ServerSettings(_Group):
     host: str = "127.0.0.1"
-    port: int = 7860
-    auth: list[tuple[str, str]] = Field(default_factory=list, description="[[user, password], …]; empty: no login")
+    port: int = Field(7860, ge=1, le=65535)
+    auth: list[tuple[str, str]] = Field(
+        default_factory=list,
+        description="[[user, password], …]; empty: no login. From the environment: QA_SERVER__AUTH='[[\"editor\", \"secret\"]]'",
+    )
+    auth_file: Path | None = Field(
+        None, description="file of `user:password` lines (keeps passwords out of the process list and qa.toml)"
+    )
     admins: list[str] = Field(default_factory=list, description="users allowed to add issues")
+    login_max_failures: int = Field(5, ge=1, description="failed logins in a row before a user is locked out for a while")
+    login_lockout_s: float = Field(60.0, ge=0, description="first lock-out in seconds; it doubles with each further one")
+
+
+class UploadSettings(_Group):
+    max_bytes: int = Field(
+        500_000, ge=1, description="largest issue file the app accepts (a printed issue's text is 5–60 KB)"
+    )
+    max_articles: int = Field(150, ge=1, description="most articles one uploaded issue may hold (the seeds hold 4–7)")
 
 
 class Settings(BaseSettings):
@@ -90,6 +106,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = LLMSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     server: ServerSettings = ServerSettings()
+    upload: UploadSettings = UploadSettings()
 
     @classmethod
     def settings_customise_sources(
@@ -105,5 +122,13 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides) -> Settings:
-    """Settings from file and environment, with explicit overrides on top."""
-    return Settings(**overrides)
+    """Settings from file and environment, with explicit overrides on top; bad values raise ConfigError in Chinese."""
+    from qa.errors import ConfigError
+    from qa.settings_errors import explain_toml, explain_validation
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(explain_validation(exc)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(explain_toml(exc, os.environ.get("QA_CONFIG", "qa.toml"))) from None

@@ -70,3 +70,19 @@ def assert_same_index(a: dict, b: dict) -> None:
             assert np.allclose(a[key], b[key], atol=1e-5)
         else:
             assert a[key] == b[key], key
+
+
+def files_done(index_dir) -> int:
+    """How many files a (possibly still running) ingest has recorded, read without disturbing it."""
+    import sqlite3
+
+    from qa.index.manifest import MANIFEST_FILE
+
+    path = index_dir / MANIFEST_FILE
+    if not path.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as db:
+            return db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0  # tables not created yet

@@ -159,3 +159,31 @@ def test_每个答案里的人名数字日期都出现在被引用的原文中(e
 def test_空问题和超长问题给出清楚提示(engine, question, message):
     with pytest.raises(BadQuestion, match=message):
         engine.ask(question)
+
+
+def test_繁体问题和简体问题得到同一个答案(engine):
+    simplified = engine.ask("奇瑞项目推进工作专题会是谁主持的？")
+    traditional = engine.ask("奇瑞項目推進工作專題會是誰主持的？")
+    assert "韩世军" in simplified.answer and traditional.answer == simplified.answer
+
+
+def test_复合问题每一问各自作答并各自引用(engine):
+    a = engine.ask("奇瑞项目推进工作专题会是谁主持的？哪些领导出席了？")
+    first, second = a.answer.splitlines()
+    assert "韩世军" in first and all(n in second for n in ("张元升", "辛启鑫", "于澎"))
+    assert re.search(r"\[\d+\]", first) and re.search(r"\[\d+\]", second) and a.citations
+
+
+def test_问题里的年份与会议不符时不拿别的年份的会议来答(engine):
+    a = engine.ask("2019年的奇瑞项目推进工作专题会是谁主持的？")
+    assert a.mode == "abstain" and "韩世军" not in a.answer
+
+
+def test_数人数的问题给出人数和名单(engine):
+    a = engine.ask("奇瑞项目推进工作专题会有几位区领导出席？")
+    assert "3位" in a.answer and all(n in a.answer for n in ("张元升", "辛启鑫", "于澎"))
+
+
+def test_英文问题里的拼音名字连到档案里的人(engine):
+    a = engine.ask("Which meetings did Han Shijun chair?")
+    assert a.mode == "meetings" and "韩世军" in a.answer and a.citations

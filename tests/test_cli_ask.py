@@ -28,15 +28,17 @@ def test_ask_json输出契约字段齐全(seed_settings):
     assert c["issue_no"] == 2415 and c["source"].endswith("000_4891b56cadfbdf84.txt")
 
 
-def test_批量模式逐行读问题按顺序逐行输出_坏行不中断(seed_settings):
-    questions = "第2415期的出版日期是哪天？\n\n" + "谁" * 600 + "\n2024年5月21日这天出的报纸是哪一期？\n"
+def test_批量模式第N行输出回答第N行输入_空行和坏行给出错误对象(seed_settings):
+    questions = "第2415期的出版日期是哪天？\n\n" + "谁" * 600 + "\n   \n2024年5月21日这天出的报纸是哪一期？\n"
     r = _qa(["ask", "--json", "-"], seed_settings, stdin=questions)
     assert r.returncode == 0, r.stderr
     lines = [json.loads(line) for line in r.stdout.splitlines()]
-    assert len(lines) == 3
+    assert len(lines) == 5
     assert "2021年11月4日" in lines[0]["answer"]
-    assert "问题太长" in lines[1]["error"]
-    assert "3026" in lines[2]["answer"]
+    assert lines[1] == {"question": "", "error": lines[1]["error"]} and "问题为空" in lines[1]["error"]
+    assert "问题太长" in lines[2]["error"]
+    assert "问题为空" in lines[3]["error"]
+    assert "3026" in lines[4]["answer"]
 
 
 def test_空问题给出一行提示而不是堆栈(seed_settings):

@@ -216,3 +216,11 @@ def test_分位数():
     assert percentile([], 50) is None
     assert percentile([3.0], 95) == 3.0
     assert dates_stated("11月3日", None) == set()
+
+
+def test_名单的人数由所列的人数得出_不算无据():
+    q = _q(type="count", gold_facts=["3"], gold_names=[], ok_names=[])
+    counted = score_answer(_a("出席的区领导共3位：张元升、辛启鑫、于澎。[1]", [_cite(1, "a-01")]), q, ARTICLES, KNOWN)
+    inflated = score_answer(_a("出席的区领导共5位：张元升、辛启鑫、于澎。[1]", [_cite(1, "a-01")]), q, ARTICLES, KNOWN)
+    assert counted.correct and not counted.grounding_violations
+    assert inflated.grounding_violations == ["5"]

@@ -5,15 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 
 import pytest
 
-from index_support import ROOT, SEEDS, assert_same_index, settings_in, shared_cache, snapshot, write_archive
-from qa.index.manifest import MANIFEST_FILE, Manifest
+from index_support import ROOT, SEEDS, assert_same_index, files_done, settings_in, shared_cache, snapshot, write_archive
+from qa.index.manifest import Manifest
 from qa.ingest import ingest
 
 pytestmark = pytest.mark.slow
@@ -38,17 +37,6 @@ def clean(corpus, tmp_path_factory):
     return snapshot(settings)
 
 
-def _files_done(index_dir) -> int:
-    path = index_dir / MANIFEST_FILE
-    if not path.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as db:
-            return db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0  # tables not created yet
-
-
 def test_杀掉导入进程后重跑与一次跑完的索引相同(corpus, clean, tmp_path, tmp_path_factory):
     index_dir = tmp_path / "killed-index"
     env = {
@@ -67,7 +55,7 @@ def test_杀掉导入进程后重跑与一次跑完的索引相同(corpus, clean
     )
     try:
         deadline = time.monotonic() + 240
-        while _files_done(index_dir) < 1 and proc.poll() is None and time.monotonic() < deadline:
+        while files_done(index_dir) < 1 and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         time.sleep(1.0)  # into the next file's embedding
         assert proc.poll() is None, f"ingest ended before it could be killed: {proc.stderr.read().decode()[-2000:]}"
@@ -77,7 +65,7 @@ def test_杀掉导入进程后重跑与一次跑完的索引相同(corpus, clean
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    done = _files_done(index_dir)
+    done = files_done(index_dir)
     assert 1 <= done < 5 + SYNTHETIC
 
     settings = settings_in(index_dir, shared_cache(tmp_path_factory))
@@ -86,8 +74,8 @@ def test_杀掉导入进程后重跑与一次跑完的索引相同(corpus, clean
     assert_same_index(snapshot(settings), clean)
 
 
-class Crash(Exception):
-    """Stands for the process dying at this point."""
+class Crash(BaseException):
+    """Stands for the process dying at this point (not an Exception: ingest takes back failed files, not deaths)."""
 
 
 def test_写入向量后记录前中断也能补全(corpus, clean, tmp_path, tmp_path_factory, monkeypatch):
@@ -95,11 +83,11 @@ def test_写入向量后记录前中断也能补全(corpus, clean, tmp_path, tmp
     real_record = Manifest.record
     calls = []
 
-    def record_then_die(self, issue, nodes, sinks):
+    def record_then_die(self, issue, nodes, *rest):
         calls.append(issue.source)
         if len(calls) == 3:
             raise Crash  # chunks of the third file are in Chroma, the manifest does not know them
-        real_record(self, issue, nodes, sinks)
+        real_record(self, issue, nodes, *rest)
 
     monkeypatch.setattr(Manifest, "record", record_then_die)
     with pytest.raises(Crash):
@@ -122,10 +110,10 @@ def test_中断的文件随后被删除也不留下孤儿段落(corpus, tmp_path
     settings = settings_in(tmp_path / "index", shared_cache(tmp_path_factory))
     real_record = Manifest.record
 
-    def die_on_second(self, issue, nodes, sinks):
+    def die_on_second(self, issue, nodes, *rest):
         if issue.source.endswith("003_fe06ce4d6c70b362.txt"):
             raise Crash
-        real_record(self, issue, nodes, sinks)
+        real_record(self, issue, nodes, *rest)
 
     monkeypatch.setattr(Manifest, "record", die_on_second)
     with pytest.raises(Crash):

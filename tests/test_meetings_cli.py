@@ -41,7 +41,8 @@ def test_qa_meetings按人员与日期筛选(run):
     result = run("meetings", "--person", "王宝善", "--from", "2023", "--to", "2023-12")
     assert result.exit_code == 0
     assert "全区重点项目现场观摩会" in result.output
-    assert "王宝善：带领、讲话" in result.output
+    assert "王宝善：带领、调研视察" in result.output  # the 视察 …
+    assert "王宝善：讲话" in result.output  # … and the 座谈会 after it, an event of its own
     assert "2021-11-03" not in result.output and "2024-" not in result.output
 
 
@@ -59,7 +60,7 @@ def test_qa_people显示职务时间线与会议来源(run):
     assert result.exit_code == 0
     assert "区人大常委会主任  2023-02-24 至 2024-11-22" in result.output
     assert "区委副书记  2021-11-03" in result.output
-    assert "会议和活动（6 个）" in result.output
+    assert "会议和活动（7 个）" in result.output
     assert "seeds/003_fe06ce4d6c70b362.txt" in result.output
 
 
@@ -80,7 +81,7 @@ def test_qa_people未知姓名给出提示而非堆栈(run):
 def test_qa_meetings_rebuild从给定路径重建(run):
     result = run("meetings", "--rebuild", str(ROOT / "seeds" / "003_fe06ce4d6c70b362.txt"))
     assert result.exit_code == 0
-    assert "已从 1 期报纸重建会议记录：4 个会议或活动" in result.output
+    assert "已从 1 期报纸重建会议记录：5 个会议或活动" in result.output
     assert "奇瑞" not in result.output and "即墨区政企沟通座谈会" in result.output
 
 

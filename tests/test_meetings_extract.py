@@ -14,7 +14,12 @@ from qa.meetings.names import parse_person_part
 
 @pytest.fixture(scope="module")
 def by_article(seed_issues):
-    return {m.article_id: m for issue in seed_issues.values() for m in extract_issue(issue)}
+    """Each article's main event: the first it tells."""
+    out = {}
+    for issue in seed_issues.values():
+        for m in extract_issue(issue):
+            out.setdefault(m.article_id, m)
+    return out
 
 
 def _report(body: str, title: str = "全区工作会议召开", subtitle: str = "", date=dt.date(2024, 3, 6)):
@@ -160,15 +165,17 @@ def test_会议由某人主持的被动句识别为主持人():
     assert (m.place, m.date) == ("区行政中心", dt.date(2024, 3, 5))
 
 
-def test_调研的主体为带领者_陪同者单列():
+def test_调研的主体为调研者_陪同者单列_调研中的指出不算讲话():
     m = _report("近日，市委副书记张强到我区调研乡村振兴工作，区委书记李明、区长王大明陪同。张强指出，要抓好产业振兴。",
                 title="张强来我区调研")
-    assert _roles(m) == {"leader": ["张强"], "accompany": ["李明", "王大明"], "speaker": ["张强"]}
+    assert _roles(m) == {"inspector": ["张强"], "accompany": ["李明", "王大明"]}
+    assert m.kind == "activity"
+    assert {a.person: a.body for a in m.attendances} == {"张强": "青岛市", "李明": "即墨区", "王大明": "即墨区"}
 
 
 def test_出席活动的还有名单带上前面的职务():
     m = _report("昨日，区人大常委会副主任常乐、任强带领检查组开展执法检查。出席活动的区领导还有于海、高明。")
-    assert _roles(m) == {"leader": ["常乐", "任强"], "attendee": ["于海", "高明"]}
+    assert _roles(m) == {"leader": ["常乐", "任强"], "inspector": ["常乐", "任强"], "attendee": ["于海", "高明"]}
     assert {a.person: a.titles for a in m.attendances}["高明"] == ["区领导"]
 
 
@@ -226,4 +233,6 @@ def test_利用率之类的词不当作率队():
     m = _report("昨日，全区工作会议召开。设备利用率达到90%，区长孙杰出席会议。")
     assert _roles(m) == {"attendee": ["孙杰"]}
     led = _report("1月3日，区委书记韩世军率区党政代表团赴上海考察。", title="韩世军率队赴上海考察")
-    assert _roles(led) == {"leader": ["韩世军"]}
+    assert _roles(led) == {"leader": ["韩世军"], "inspector": ["韩世军"]}
+    trip = _report("9月3日，区长孙杰率队赴深圳开展招商活动。", title="孙杰率队赴深圳招商")
+    assert _roles(trip) == {"leader": ["孙杰"]} and trip.place == "深圳"

@@ -100,7 +100,9 @@ def test_王宝善出席的会议在所有期中完整(store):
     every = store.meetings_of("王宝善")
     assert {pm.meeting.article_id for pm in every} == _gold_articles("王宝善")
     inspection = next(pm for pm in every if pm.meeting.article_id == "003_fe06ce4d6c70b362-03")
-    assert inspection.roles == ["leader", "speaker"]
+    assert inspection.roles == ["leader", "inspector"]
+    forum = next(pm for pm in every if pm.meeting.parent_id == inspection.meeting.id)
+    assert forum.roles == ["speaker"] and forum.meeting.name.startswith("座谈会")
 
 
 def test_韩世军的会议清单完整(store):

@@ -13,24 +13,36 @@ from llama_index.core.llms import LLM
 from qa.answer import ground
 from qa.answer.followup import Focus, resolve, topic_of
 from qa.answer.jobs import choose, compose
+from qa.answer.decompose import split_question
+from qa.answer.english import chinese_cues, is_english
 from qa.answer.models import Answer, Citation
+from qa.answer.normalise import normalise_question
 from qa.answer.route import Route, route
 from qa.answer.select import (
     Candidate,
     Passage,
     asks,
     content_terms,
-    coverage,
     date_answer,
     number_answer,
+    person_names,
     place_answer,
+    who_answer,
     rank_sentences,
 )
+from qa.answer import relevance
+from qa.answer.relevance import Weighted
+from qa.answer.when import narrowed, question_window
 from qa.catalog import Catalog
 from qa.errors import BadQuestion
 
 NOT_FOUND = "未在报纸中找到"
-MIN_COVERAGE = 0.6
+# Share of the question's (rarity-weighted) words an article must hold to be about it; set on dev.
+MIN_RELEVANCE = 0.6
+# … and the share its answering sentence, with the headline, must hold.
+MIN_SENTENCE_RELEVANCE = 0.3
+# How long after an event its report may appear (a year's figures are printed the next January).
+REPORT_LAG = dt.timedelta(days=45)
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,7 @@ class RecordAnswer:
     lines: list[tuple[str, list[Evidence]]]
     focus: Focus
     names: set[str] = field(default_factory=set)
+    derived: set[str] = field(default_factory=set)  # numbers computed from the evidence (a count of its names)
 
 
 class PassageSource(Protocol):
@@ -63,7 +76,8 @@ class Records(Protocol):
 
     def known_people(self) -> set[str]: ...
 
-    def answer(self, question: str, r: Route, date_from: dt.date | None, date_to: dt.date | None) -> RecordAnswer | None: ...
+    def answer(self, question: str, r: Route, date_from: dt.date | None, date_to: dt.date | None,
+               window=None) -> RecordAnswer | None: ...
 
 
 class _Citations:
@@ -113,22 +127,52 @@ class AnswerEngine:
     # -- entry point ---------------------------------------------------------------------------
     def ask(self, question: str, history: list[Answer] | None = None,
             date_from: dt.date | None = None, date_to: dt.date | None = None) -> Answer:
-        """One answer; `history` holds the conversation's earlier answers, for follow-ups."""
+        """One answer; `history` holds the conversation's earlier answers, for follow-ups.
+
+        The question is normalised (simplified characters, widths, OCR spaces, filler) and
+        split into its asks; each ask is answered and cited on its own and the answers joined.
+        """
         started = time.perf_counter()
-        q = self._validate(question)
+        q = normalise_question(self._validate(question))
+        parts = split_question(q)
+        if len(parts) == 1:
+            answer = self._ask_one(question, q, history, date_from, date_to)
+        else:
+            answers: list[Answer] = []
+            for part in parts:
+                # a part that leans on the one before is asked as its follow-up
+                earlier = [*(history or []), *answers[-1:]] if part.follows and answers else history
+                answers.append(self._ask_one(part.text, part.text, earlier, date_from, date_to, bare=part.follows))
+            answer = join_answers(question, answers)
+        answer.seconds = time.perf_counter() - started
+        return answer
+
+    def _ask_one(self, question: str, q: str, history: list[Answer] | None, date_from: dt.date | None,
+                 date_to: dt.date | None, bare: bool = False) -> Answer:
+        """One ask, already normalised: route it, answer from records, catalog or text."""
         people = self.records.known_people() if self.records else set()
+        titles = set(self.records.known_titles()) if self.records and hasattr(self.records, "known_titles") else set()
+        if is_english(q):
+            q = chinese_cues(q, people)
         focus = Focus(**history[-1].focus) if history and history[-1].focus else None
         has_name = any(p in q for p in people)
         resolved = resolve(q, focus, has_name)
-        r = route(resolved, people)
+        if bare and resolved == q and focus:
+            # 「谁主持？」 split off a compound question: it asks about what the part before named
+            subject = focus.meeting or focus.topic or focus.person
+            resolved = f"{subject}{q}" if subject else q
+        r = route(resolved, people, titles)
         answer = None
         if r.kind == "issue":
             answer = self._issue(question, r)
         elif r.kind != "retrieval" and self.records is not None:
             answer = self._records(question, resolved, r, date_from, date_to, people)
         if answer is None:
-            answer = self._retrieval(question, resolved, r, date_from, date_to, people, focus)
-        answer.seconds = time.perf_counter() - started
+            window = question_window(resolved)
+            lo, hi = narrowed(window, date_from, date_to)
+            if window is not None and hi is not None and (date_to is None or hi < date_to):
+                hi = hi + REPORT_LAG  # a report appears after the event it tells
+            answer = self._retrieval(question, resolved, r, lo, hi, people, focus)
         return answer
 
     def stream(self, question: str, history: list[Answer] | None = None,
@@ -170,7 +214,12 @@ class AnswerEngine:
 
     # -- meeting records ---------------------------------------------------------------------------
     def _records(self, question, resolved, r, date_from, date_to, people) -> Answer | None:
-        found = self.records.answer(resolved, r, date_from, date_to)
+        # 「2025年的…会议」 is the one held then, never another year's of the same name
+        window = question_window(resolved) if r.kind == "meeting" else None
+        found = self.records.answer(resolved, r, date_from, date_to, window)
+        if (found is None or not found.lines) and r.kind == "meeting":
+            # the question names the meeting in its own words: let retrieval find the report
+            found = self.records.answer(resolved, r, date_from, date_to, window, self._about_articles(resolved, window))
         if found is None or not found.lines:
             if r.kind in ("title_holder", "person_role", "person_meetings") or r.ordinals:
                 # the records are the authority here: text search would only guess
@@ -183,36 +232,41 @@ class AnswerEngine:
             parts.append(f"{text}{marks}")
         answer = Answer(question=question, answer="\n".join(parts), mode="meetings", citations=cites.items,
                         focus={k: v for k, v in vars(found.focus).items() if v})
-        return self._grounded(answer, people)
+        return self._grounded(answer, people, derived=found.derived)
 
     # -- retrieval ---------------------------------------------------------------------------------
     def _retrieval(self, question, resolved, r, date_from, date_to, people, focus) -> Answer:
-        query = resolved
-        passages = self.passages.passages(query, self.k, date_from, date_to)
+        passages = self.passages.passages(resolved, self.k, date_from, date_to)
         retrieved = [p.article_id for p in passages]
-        candidates = rank_sentences(resolved, passages, limit=5)
+        terms = self._cjk_terms(resolved)
+        weighted = self._weigh(terms)
+        # An article is about the question when it holds most of the question's weight (rare words
+        # count most) and names no other one of a series (二期 for 三期, 第88次 for 第90次).
+        about = [p for p in passages if self._about(weighted, p, resolved)]
+        candidates = rank_sentences(resolved, about, limit=8, weighted=weighted)
         if not candidates:
-            return self._abstain(question, [], f"{NOT_FOUND}相关报道。", retrieved)
+            nearest = rank_sentences(resolved, passages, limit=5, weighted=weighted)
+            return self._abstain(question, nearest, f"{NOT_FOUND}能回答该问题的报道。", retrieved)
         if self.llm is not None and self.llm_choice:
             picked = choose(self.llm, resolved, candidates[:3])
             if picked:
                 candidates.insert(0, candidates.pop(picked))
         kind = asks(resolved)
-        terms = self._cjk_terms(resolved)
         best, short, ok = candidates[0], None, False
-        # the best-scored sentence may not hold the figure asked for; the next ones might
-        for candidate in candidates[: 4 if kind in ("number", "place", "date") else 1]:
-            short, ok = self._short_answer(kind, resolved, candidate, terms)
+        # the best-scored sentence may not hold the figure asked for; the next ones might. The
+        # sentence (with its headline) must itself hold enough of the question: an article about
+        # the same topic can answer another question than this one.
+        for candidate in candidates[:4]:
+            # what the question asks beyond naming the article (its words outside the headline) must be
+            # in the sentence: 「…大赛的冠军是哪支队伍」 is not answered by a sentence about the contest
+            asked = [w for w in weighted if w.term.lower() not in candidate.passage.title.lower()]
+            if asked and relevance.coverage(asked, candidate.sentence) < MIN_SENTENCE_RELEVANCE:
+                continue
+            short, ok = self._short_answer(kind, resolved, candidate, terms, people)
             if ok:
                 best = candidate
                 break
-        article_text = best.passage.title + best.passage.body
-        relevant = coverage(terms, best.passage.title + best.sentence) >= MIN_COVERAGE or (
-            coverage(terms, article_text) >= MIN_COVERAGE and kind == "other"
-        )
-        if r.ordinals and not all(o in article_text for o in r.ordinals):
-            relevant = False
-        if not (relevant and ok):
+        if not ok:
             return self._abstain(question, candidates, f"{NOT_FOUND}能回答该问题的报道。", retrieved)
         cites = _Citations()
         mark = cites.mark(_evidence(best))
@@ -227,13 +281,37 @@ class AnswerEngine:
             answer = self._composed(question, resolved, candidates[:3], answer, people, (short or "").rstrip("。"))
         return self._grounded(answer, people)
 
+    def _about_articles(self, question: str, window) -> list[str]:
+        """Articles retrieval finds for a question that are about it, best first (English: the best one)."""
+        lo, hi = narrowed(window, None, None)
+        if window is not None and hi is not None:
+            hi = hi + REPORT_LAG
+        passages = self.passages.passages(question, 3, lo, hi)
+        if not re.search(r"[\u4e00-\u9fff]", question):
+            return [p.article_id for p in passages[:1]]  # no shared words to weigh across languages
+        weighted = self._weigh(self._cjk_terms(question))
+        return [p.article_id for p in passages if self._about(weighted, p, question)]
+
+    def _weigh(self, terms: list[str]) -> list[Weighted]:
+        weigh = getattr(self.passages, "weigh", None)
+        if weigh is None:  # a passage source without archive statistics: every word counts alike
+            return [Weighted(t, float(len(t)), True, relevance.numbered(t)) for t in terms]
+        return weigh(terms)
+
+    @staticmethod
+    def _about(weighted: list[Weighted], p: Passage, question: str = "") -> bool:
+        text = f"{p.title}{p.body}"
+        if relevance.series_conflict(question, text):
+            return False
+        return relevance.coverage(weighted, text) >= MIN_RELEVANCE
+
     @staticmethod
     def _cjk_terms(question: str) -> list[str]:
         terms = content_terms(question)
         cjk = [t for t in terms if re.search(r"[\u4e00-\u9fff]", t) or re.search(r"\d", t) or t.isupper()]
         return cjk or terms
 
-    def _short_answer(self, kind, question, best: Candidate, terms) -> tuple[str | None, bool]:
+    def _short_answer(self, kind, question, best: Candidate, terms, people=frozenset()) -> tuple[str | None, bool]:
         """(short answer text or None for the sentence itself, whether the sentence answers at all)."""
         s = best.sentence
         if kind == "number":
@@ -248,12 +326,13 @@ class AnswerEngine:
                 return None, False
             how = f"（见{best.passage.issue_date.isoformat()}出版的报道，文中“昨日”即该日）" if relative else ""
             return f"{cn_date(d)}{how}。", True
-        if kind == "other":
-            missing = [t for t in terms if t not in best.passage.title + best.passage.body]
-            return None, not missing
         if kind == "who":
-            names = {n for n in (self.records.known_people() if self.records else set()) if n in s}
-            return (None, bool(names))
+            # the people before the question's own role verb, when the sentence says who did it
+            names = who_answer(question, s, people)
+            if names:
+                return f"{'、'.join(names)}。", True
+            # else the sentence answers "who" only if it names someone: a known person or a recognised name
+            return None, any(n in s for n in people) or bool(person_names(s))
         return None, True
 
     def _composed(self, question, resolved, candidates, fallback: Answer, people, must_say: str) -> Answer:
@@ -272,9 +351,12 @@ class AnswerEngine:
         return checked if checked.mode != "extractive" else fallback
 
     # -- grounding and abstention --------------------------------------------------------------------
-    def _grounded(self, answer: Answer, people: set[str]) -> Answer:
-        """Drop sentences with facts no cited article states; if nothing is left, answer extractively."""
-        sources, allowed = [], set()
+    def _grounded(self, answer: Answer, people: set[str], derived: set[str] = frozenset()) -> Answer:
+        """Drop sentences with facts no cited article states; if nothing is left, answer extractively.
+
+        `derived`: numbers the answer computed from its evidence (how many names it lists).
+        """
+        sources, allowed = [" ".join(derived)], set()
         for c in answer.citations:
             sources.append(f"第{c.issue_no}期 {c.issue_date} {c.title} {c.quote}")
             found = self.catalog.article(c.article_id)
@@ -289,7 +371,8 @@ class AnswerEngine:
         if g.ok:
             return answer
         kept = "".join(g.kept)
-        if kept and re.search(r"\[\d+\]", kept):
+        # what is kept must still say something: a bare 「[1][2]」 is no answer
+        if kept and re.search(r"\[\d+\]", kept) and re.search(r"[\u4e00-\u9fffA-Za-z0-9]", re.sub(r"\[\d+\]", "", kept)):
             return answer.model_copy(update={"answer": kept, "grounding_violations": len(g.unsupported)})
         extractive = "".join(f"{c.quote}[{c.n}]" for c in answer.citations[:2])
         return answer.model_copy(update={"answer": extractive, "mode": "extractive",
@@ -313,3 +396,35 @@ class AnswerEngine:
         # Only the message: a refusal states no facts; the nearest articles travel as data.
         text = message + ("以下是最接近的报道，仅供参考。" if nearest else "")
         return Answer(question=question, answer=text, mode="abstain", nearest=nearest[:3], retrieved=list(retrieved))
+
+
+def join_answers(question: str, answers: list[Answer]) -> Answer:
+    """The answers to the parts of a compound question as one: citations renumbered, refusals said per part."""
+    cites = _Citations()
+    lines, retrieved, nearest = [], [], []
+    for a in answers:
+        if a.mode == "abstain":
+            lines.append(f"（{a.question}）{a.answer.split('以下是')[0]}")
+            nearest += a.nearest
+            retrieved += a.retrieved
+            continue
+        by_n = {c.n: c for c in a.citations}
+
+        def remap(m: re.Match, by_n=by_n) -> str:
+            c = by_n.get(int(m.group(1)))
+            if c is None:
+                return ""
+            ev = Evidence(c.article_id, c.title, c.issue_no, dt.date.fromisoformat(c.issue_date) if c.issue_date else None,
+                          c.source, c.quote)
+            return cites.mark(ev)
+
+        lines.append(re.sub(r"\[(\d+)\]", remap, a.answer))
+        retrieved += a.retrieved
+    answered = [a for a in answers if a.mode != "abstain"]
+    if not answered:
+        return Answer(question=question, answer="\n".join(lines), mode="abstain", nearest=nearest[:3],
+                      retrieved=list(dict.fromkeys(retrieved)))
+    focus = next((a.focus for a in reversed(answered) if a.focus), {})
+    return Answer(question=question, answer="\n".join(lines), mode=answered[0].mode, citations=cites.items,
+                  retrieved=list(dict.fromkeys(retrieved)), focus=focus,
+                  grounding_violations=sum(a.grounding_violations for a in answers))

@@ -32,6 +32,20 @@ class Grounding:
         return not self.unsupported
 
 
+def numerals_as_digits(text: str) -> str:
+    """Chinese numerals as digits (五个 → 5个, 两千余人 → 2000余人); the text as it was where cn2an cannot read it."""
+    import warnings
+
+    import cn2an
+
+    try:
+        with warnings.catch_warnings():  # cn2an warns on every unit it cannot read alone (亿, 万)
+            warnings.simplefilter("ignore")
+            return cn2an.transform(text, "cn2an")
+    except (ValueError, KeyError, IndexError):
+        return text
+
+
 def dates_in(text: str, default_year: int | None = None) -> set[dt.date]:
     """Dates written in a text, in Chinese (年月日) or ISO form."""
     found = set()
@@ -76,7 +90,8 @@ def check(
     the issue's own date).
     """
     support = "\n".join(sources)
-    support_numbers = set(_NUMBER.findall(support))
+    # 「五个项目」 supports 5: numbers count however the paper spelled them
+    support_numbers = set(_NUMBER.findall(support)) | set(_NUMBER.findall(numerals_as_digits(support)))
     support_dates = dates_in(support, default_year) | set(allowed_dates)
     result = Grounding()
     for sentence in (s.strip() for s in _SENTENCE.findall(answer)):

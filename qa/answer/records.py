@@ -8,10 +8,27 @@ import re
 from qa.answer.engine import Evidence, RecordAnswer, cn_date
 from qa.answer.followup import Focus
 from qa.answer.route import Route
-from qa.meetings.models import ROLE_LABELS, Attendance, Evidence as RecordEvidence, TitleSpan
+from qa.answer.when import Window
+from qa.meetings.models import ROLE_LABELS, Evidence as RecordEvidence, Meeting, MeetingMatch, RoleAnswer, TitleSpan
+from qa.meetings.query import role_answer
 from qa.meetings.store import MeetingStore
 
-_ROLE_QUESTIONS = {"chair", "speaker", "leader"}
+# Roles a person-meetings question may ask about by name; 出席 and 参加 mean any taking part.
+_ROLE_QUESTIONS = {"chair", "speaker", "leader", "observer", "accompany", "meet", "witness", "inspector", "viewer"}
+# A report can appear this long after an event it dates only vaguely (日前, or not at all).
+REPORT_LAG = dt.timedelta(days=45)
+
+
+def held_within(meeting: Meeting, window: Window) -> bool:
+    """Whether a meeting can be the one a question dates: its own day in the window, or, dated vaguely,
+    reported within the window (or soon after it)."""
+    if meeting.date and not meeting.date_approximate:
+        last = meeting.date_end or meeting.date
+        return meeting.date <= window.end and last >= window.start
+    ref = meeting.date or meeting.issue_date
+    if ref is None:
+        return True  # nothing to rule it out with
+    return window.start <= ref <= window.end + REPORT_LAG
 
 
 def _ev(e: RecordEvidence) -> Evidence:
@@ -37,9 +54,18 @@ class MeetingRecords:
             self._people = set(self.store.known_people())
         return self._people
 
-    def answer(self, question: str, r: Route, date_from: dt.date | None, date_to: dt.date | None) -> RecordAnswer | None:
+    def known_titles(self) -> set[str]:
+        """Every title the paper printed before a name: the vocabulary a question's title is read against."""
+        if getattr(self, "_titles", None) is None:
+            self._titles = set(self.store.known_titles()) if hasattr(self.store, "known_titles") else set()
+        return self._titles
+
+    def answer(self, question: str, r: Route, date_from: dt.date | None, date_to: dt.date | None,
+               window: Window | None = None, articles: list[str] = ()) -> RecordAnswer | None:
+        """What the records say; `window` is the time the question itself names (a meeting outside it is
+        not the one); `articles`, the articles retrieval found for the question, best first."""
         if r.kind == "meeting":
-            return self._who(question, r, date_from, date_to)
+            return self._who(question, r, date_from, date_to, window, articles)
         if r.kind == "person_meetings":
             return self._meetings_of(r, date_from, date_to)
         if r.kind == "person_role":
@@ -48,9 +74,14 @@ class MeetingRecords:
             return self._holders(r)
         return None
 
-    def _who(self, question, r: Route, date_from, date_to) -> RecordAnswer | None:
+    def _who(self, question, r: Route, date_from, date_to, window: Window | None = None,
+             articles: list[str] = ()) -> RecordAnswer | None:
         role = None if r.role == "any" else r.role
         found = self.store.who(question, role, date_from=date_from, date_to=date_to)
+        if window is not None:
+            found = [f for f in found if held_within(f.meeting, window)]
+        if (not found or not found[0].attendances) and articles:
+            found = self._in_articles(articles, role, date_from, date_to, window)
         if not found or not found[0].attendances:
             return None
         best = found[0]
@@ -59,17 +90,41 @@ class MeetingRecords:
             attendances = [a for a in attendances if a.venue == "branch"] or attendances
         elif "主会场" in question or "市领导" in question:
             attendances = [a for a in attendances if a.venue == "main"] or attendances
+        if r.title and r.title not in best.meeting.name:
+            # 「哪些副区长参加」: only those the report titles so (a 常务副区长 is a 副区长 too)
+            titled = [a for a in attendances if any(r.title in t for t in a.titles)]
+            attendances = titled or attendances
         names = list(dict.fromkeys(a.person for a in attendances))
         meeting, who = best.meeting, "、".join(names)
-        if role in ("chair", "leader"):
+        label = ROLE_LABELS.get(role, "参加") if role else "参加"
+        if r.count:
+            # a count is the list counted: the names are the evidence, the number is theirs
+            kind = r.title or "人"
+            text = f"{label}{meeting.name}的{kind}共{len(names)}位：{who}。"
+        elif role in ("chair", "leader"):
             text = f"{meeting.name}由{who}{ROLE_LABELS[role]}。"
         elif role == "speaker":
             text = f"在{meeting.name}上讲话或致辞的有：{who}。"
         else:
-            text = f"{ROLE_LABELS.get(role, '参加')}{meeting.name}的有：{who}。"
+            text = f"{label}{meeting.name}的有：{who}。"
         evidence = list(dict.fromkeys(_ev(a.evidence) for a in attendances))
         return RecordAnswer([(text, evidence)], Focus(person=names[0] if len(names) == 1 else None, meeting=meeting.name),
-                            set(names))
+                            set(names), derived={str(len(names))} if r.count else set())
+
+    def _in_articles(self, articles: list[str], role, date_from, date_to, window) -> list[RoleAnswer]:
+        """The meetings told by the articles retrieval found for the question (best article first) that
+        have someone in the role asked: how a question names a meeting in other words (or in English)."""
+        by_article: dict[str, list[Meeting]] = {}
+        for m in self.store.meetings(date_from=date_from, date_to=date_to):
+            by_article.setdefault(m.article_id, []).append(m)
+        for article_id in articles:
+            for m in by_article.get(article_id, []):
+                if window is not None and not held_within(m, window):
+                    continue
+                answer = role_answer(MeetingMatch(meeting=m, score=0.0), role)
+                if answer.attendances:
+                    return [answer]
+        return []
 
     def _meetings_of(self, r: Route, date_from, date_to) -> RecordAnswer | None:
         roles = [r.role] if r.role in _ROLE_QUESTIONS else None

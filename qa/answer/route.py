@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 RouteKind = Literal["issue", "meeting", "person_meetings", "person_role", "title_holder", "retrieval"]
-MeetingRole = Literal["chair", "attendee", "participant", "speaker", "leader", "any"]
+MeetingRole = Literal["chair", "attendee", "participant", "speaker", "leader", "observer", "accompany", "meet",
+                      "witness", "inspector", "viewer", "any"]
 
 _ISSUE_NO = re.compile(r"第\s*(\d{3,5})\s*期|issue\s*(?:no\.?\s*)?(\d{3,5})", re.I)
 _ASKS_DATE = re.compile(r"哪天|哪一天|日期|什么时候|何时|出版|when|date|published", re.I)
@@ -21,16 +22,27 @@ TITLES = ("区委书记", "区委副书记", "区长", "副区长", "区人大�
           "市委书记", "市长", "区委常委")
 _TITLE_EN = {"mayor": "区长", "party secretary": "区委书记"}
 
+# The report's role verbs as a question words them; the first that matches decides (specific before general:
+# 「参加接见」 is taking part in a meeting with guests, 「谁接见」 is the host).
 _ROLE_WORDS: list[tuple[MeetingRole, re.Pattern]] = [
-    ("chair", re.compile(r"主持|chair", re.I)),
-    ("speaker", re.compile(r"讲话|讲了话|致辞|发言|speak|spoke|speech", re.I)),
-    ("leader", re.compile(r"带领|率队|\blead\b|\bled\b", re.I)),
-    ("participant", re.compile(r"参加|参与|take part|took part|participat", re.I)),
+    ("chair", re.compile(r"主持|chair|presid", re.I)),
+    ("observer", re.compile(r"列席|sat in|sit in|observer", re.I)),
+    ("accompany", re.compile(r"陪同|随同|跟着|一起去|accompan", re.I)),
+    ("viewer", re.compile(r"收看|watch", re.I)),
+    ("witness", re.compile(r"见证|witness", re.I)),
+    ("leader", re.compile(r"带领|率队|率领|带队|领队|\blead\b|\bled\b|headed", re.I)),
+    ("speaker", re.compile(r"讲话|讲了话|致辞|发言|作.{0,6}报告|辅导|speak|spoke|speech|brief|report", re.I)),
+    ("participant", re.compile(r"参加|参与|参会|到会|take part|took part|participat", re.I)),
     ("attendee", re.compile(r"出席|与会|哪些领导|attend", re.I)),
+    ("meet", re.compile(r"会见|接见|会晤|met with|\bmet\b|meet", re.I)),
+    ("inspector", re.compile(r"调研|视察|检查|督导|考察|观摩|inspect|visit", re.I)),
 ]
 _ASKS_PERSON_MEETINGS = re.compile(r"(哪些|什么)(会议|活动)|which meetings|what meetings", re.I)
-_ASKS_ROLE = re.compile(r"(任|是|担任)(什么|何)(职务|职位)|的职务|什么职务|what (?:was|is) .*(?:position|title|role)", re.I)
-_ASKS_WHO = re.compile(r"是谁|谁是|who", re.I)
+_ASKS_ROLE = re.compile(r"(什么|何)(职务|职位|身份|职)|担任何职|的职务|的职位|的身份|"
+                        r"what (?:post|position|title|role|job)|which (?:post|position)", re.I)
+_ASKS_WHO = re.compile(r"谁|哪位|哪一位|who", re.I)
+# 「哪几位」 asks who, 「几位」 how many
+_ASKS_COUNT = re.compile(r"(?<!哪)(?:几位|几名|几个人|几人)|多少位|多少名|多少人|how many", re.I)
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,7 @@ class Route:
     issue_no: int | None = None
     date: tuple[int, int, int] | None = None
     ordinals: tuple[str, ...] = ()
+    count: bool = False
 
 
 def _year_month(question: str) -> tuple[int | None, int | None]:
@@ -58,8 +71,8 @@ def _year_month(question: str) -> tuple[int | None, int | None]:
     return year, int(mm.group(1)) if mm else None
 
 
-def route(question: str, known_people: set[str]) -> Route:
-    """Decide how to answer; `known_people` is the person registry, longest names first wins."""
+def route(question: str, known_people: set[str], known_titles: set[str] = frozenset()) -> Route:
+    """Decide how to answer; `known_people` and `known_titles` are the archive's vocabularies (longest wins)."""
     q = question.strip()
     year, month = _year_month(q)
     ordinals = tuple(_ORDINAL.findall(q))
@@ -72,7 +85,8 @@ def route(question: str, known_people: set[str]) -> Route:
     if full and _ASKS_ISSUE_NO.search(q):
         return Route("issue", date=tuple(int(x) for x in full.groups()))
 
-    title = next((t for t in sorted(TITLES, key=len, reverse=True) if t in q), None)
+    titles = set(TITLES) | {t for t in known_titles if len(t) >= 2}
+    title = next((t for t in sorted(titles, key=len, reverse=True) if t in q), None)
     title = title or next((zh for en, zh in _TITLE_EN.items() if en in q.lower()), None)
     if person and _ASKS_ROLE.search(q):
         return Route("person_role", person=person, year=year, month=month)
@@ -82,6 +96,8 @@ def route(question: str, known_people: set[str]) -> Route:
     role = next((r for r, p in _ROLE_WORDS if p.search(q)), None)
     if person and _ASKS_PERSON_MEETINGS.search(q):
         return Route("person_meetings", person=person, role=role or "any", year=year, month=month)
-    if role and re.search(r"谁|哪些|哪位|名单|who|which", q, re.I):
-        return Route("meeting", role=role, person=person, year=year, month=month, ordinals=ordinals)
+    count = bool(_ASKS_COUNT.search(q))
+    if role and (count or re.search(r"谁|哪些|哪位|哪几|名单|who|which", q, re.I)):
+        return Route("meeting", role=role, person=person, title=title, year=year, month=month, ordinals=ordinals,
+                     count=count)
     return Route("retrieval", person=person, year=year, month=month, ordinals=ordinals)

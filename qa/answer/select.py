@@ -22,6 +22,9 @@ _STOP = set(
     "是否 怎么 如何 何时 哪一天 什么时候 一个 我区 即墨 即墨区 约 共 已 年 月 日 上 下 中 时 后 前 "
     "照片 图片 图中 照片里 图片里".split()
 )
+# Words that ask rather than name: 「几个」「多少」「哪些」, and counting adverbs around them.
+_ASK_HEADS = ("哪", "什么", "多少", "几")
+_ASK_WORDS = {"一共", "总共", "分别", "请问"}
 _EN_STOP = set("the a an of in on at to for was is were are who what when where which how much many did does do by and with".split())
 _UNITS = ["亿元", "万元", "元", "吨", "件", "个", "名", "人", "支", "座", "户", "亩", "平方米", "%", "次", "家", "处", "立方米", "所"]
 _NUM = r"\d+(?:\.\d+)?"
@@ -52,11 +55,11 @@ def asks(question: str) -> Asks:
     q = question.lower()
     if re.search(r"多少|几个|几名|几支|增速|比例|how much|how many|growth rate|investment|amount", q):
         return "number"
-    if re.search(r"哪里|在哪|何地|地点|哪些学校|哪个地方|where", q):
+    if re.search(r"哪里|在哪|何地|地点|什么地方|哪儿|哪[个些所家]?(?:街道|镇|村|地方|学校|场所|会场)|where", q):
         return "place"
     if re.search(r"哪天|哪一天|什么时候|何时|日期|when|what date", q):
         return "date"
-    if re.search(r"是谁|谁|\bwho\b", q):
+    if re.search(r"是谁|谁|哪位|哪几位|哪些人|哪些领导|什么人|\bwho\b", q):
         return "who"
     return "other"
 
@@ -66,7 +69,7 @@ def content_terms(question: str) -> list[str]:
     terms = []
     for tok in jieba.lcut(question):
         tok = tok.strip()
-        if not tok or tok.lower() in _EN_STOP or tok in _STOP or tok.startswith(("哪", "什么", "多少")):
+        if not tok or tok.lower() in _EN_STOP or tok in _STOP or tok in _ASK_WORDS or tok.startswith(_ASK_HEADS):
             continue
         if re.fullmatch(r"[\u4e00-\u9fff]+", tok) or re.fullmatch(r"[A-Za-z0-9.%]+", tok):
             if len(tok) >= 2 or tok.isdigit():
@@ -117,6 +120,13 @@ def _names_measure(sentence: str, measure: str) -> bool:
 
 
 def number_answer(question: str, sentence: str, terms: list[str], topic: str = "") -> str | None:
+    """The number with its unit that the question asks for, as written in the sentence (Chinese numerals read as digits)."""
+    from qa.answer.ground import numerals_as_digits
+
+    return _number_answer(question, numerals_as_digits(sentence), terms, topic)
+
+
+def _number_answer(question: str, sentence: str, terms: list[str], topic: str = "") -> str | None:
     """The number with its unit that the question asks for, as written in the sentence.
 
     When the question names a measure (年产值, 投资额) the sentence must name it too, and the
@@ -146,6 +156,34 @@ def number_answer(question: str, sentence: str, terms: list[str], topic: str = "
         if best_dist is None or dist < best_dist:
             best, best_dist = m.group(2), dist
     return best
+
+
+# The report's role verbs: what a "who" question asks someone to have done.
+ROLE_VERBS = re.compile(
+    r"主持|出席|参加|参与|列席|陪同|带队|率队|率领|带领|讲话|致辞|发言|作[^，。]{0,8}报告|会见|接见|见证|调研|视察|检查|督导|考察|观摩|收看|走访|看望|慰问"
+)
+
+
+def who_answer(question: str, sentence: str, people: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """The people a sentence says did what the question asks about: the names in the clause right before
+    the question's own role verb (「副区长毕安传陪同」 → 毕安传). [] when the sentence does not say."""
+    verbs = {m.group(0)[:2] for m in ROLE_VERBS.finditer(question)}
+    found: list[str] = []
+    for verb in verbs:
+        for m in re.finditer(re.escape(verb), sentence):
+            clause = re.split(r"[，。；：]", sentence[: m.start()])[-1]
+            names = [n for n in sorted(people, key=len, reverse=True) if n in clause]
+            names += [n for n in person_names(clause) if not any(n in k or k in n for k in names)]
+            # in the order printed
+            found += sorted(set(names) - set(found), key=clause.find)
+    return found
+
+
+def person_names(sentence: str) -> list[str]:
+    """People a sentence names, as jieba's tagger recognises them (`nr`): names outside any registry."""
+    import jieba.posseg as pseg
+
+    return [p.word for p in pseg.lcut(sentence) if p.flag == "nr" and len(p.word) >= 2]
 
 
 def place_answer(sentence: str) -> str | None:
@@ -180,14 +218,23 @@ def _type_bonus(kind: Asks, question: str, sentence: str) -> float:
     return 0.0
 
 
-def rank_sentences(question: str, passages: list[Passage], limit: int = 5) -> list[Candidate]:
-    """Sentences of the retrieved articles, best first, scored by term overlap, answer shape and rank."""
+def rank_sentences(question: str, passages: list[Passage], limit: int = 5, weighted=None) -> list[Candidate]:
+    """Sentences of the retrieved articles, best first, scored by term overlap, answer shape and rank.
+
+    `weighted` (qa.answer.relevance): the question's words weighted by rarity; else by length.
+    """
     kind, terms = asks(question), content_terms(question)
+    if weighted:
+        from qa.answer.relevance import coverage as weighted_coverage
+
+        cover = lambda text: weighted_coverage(weighted, text)  # noqa: E731
+    else:
+        cover = lambda text: coverage(terms, text)  # noqa: E731
     out = []
     for p in passages:
-        title_cov = coverage(terms, p.title)
+        title_cov = cover(p.title)
         for s in sentences(p.body):
-            score = coverage(terms, s) + 0.5 * title_cov + _type_bonus(kind, question, s) - 0.05 * p.rank
+            score = cover(s) + 0.5 * title_cov + _type_bonus(kind, question, s) - 0.05 * p.rank
             out.append(Candidate(p, s, score))
     out.sort(key=lambda c: c.score, reverse=True)
     return out[:limit]

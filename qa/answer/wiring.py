@@ -32,6 +32,22 @@ class ArchivePassages:
         return out
 
 
+    def weigh(self, terms: list[str]):
+        """The question's words weighted by their rarity in this archive (see qa.answer.relevance)."""
+        from qa.answer.relevance import weigh
+
+        from qa.index.bm25 import tokenize
+
+        bm25 = self.index.bm25
+        expanded: list[str] = []
+        for term in terms:
+            # a compound the archive never prints (投资总额) counts as the words it is made of (投资, 总额)
+            parts = [] if bm25.document_frequency(term) else [
+                p for p in tokenize(term, bm25.tokenizer) if p != term.lower() and bm25.document_frequency(p)]
+            expanded += parts or [term]
+        return weigh(expanded, bm25.document_frequency, bm25.n_docs)
+
+
 def build_engine(settings: Settings | None = None) -> AnswerEngine:
     """The engine on the configured index, records, catalog and LLM (the LLM loads on first use)."""
     settings = settings or load_settings()

@@ -1,4 +1,7 @@
-"""Adding an uploaded issue to the archive: keep the file, ingest it, hand back an engine that sees it."""
+"""Adding an uploaded issue to the archive: check it, keep the file, ingest it, hand back an engine that sees it.
+
+Messages name the file as the user named it, never a path on the server.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from typing import Callable
 from qa.answer.engine import AnswerEngine
 from qa.corpus import parse_file
 from qa.corpus.models import Issue
-from qa.errors import QAError
+from qa.errors import FileProblem, QAError, UnreadableIssue
 from qa.ingest import IngestReport, ingest
 from qa.settings import Settings
 
@@ -20,7 +23,15 @@ UPLOADS_DIR = "uploads"
 
 
 class DuplicateIssue(QAError):
-    """The uploaded file's content is already in the archive."""
+    """The uploaded file's issue is already in the archive."""
+
+
+class UploadRefused(QAError):
+    """An upload over the configured limits."""
+
+
+def size_text(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{max(1, round(n / 1000))} KB"
 
 
 @dataclass
@@ -43,38 +54,62 @@ class ArchiveIndexer:
         self.uploads = Path(settings.index_dir) / UPLOADS_DIR
         self._lock = threading.Lock()
 
-    def preview(self, path: Path | str) -> Issue:
-        """The parse of an uploaded file, for the user to check before indexing."""
-        return parse_file(Path(path))
+    def preview(self, path: Path | str, name: str | None = None) -> Issue:
+        """The parse of an uploaded file, for the user to check before indexing; refused over the limits."""
+        name = name or Path(path).name
+        limits = self.settings.upload
+        size = Path(path).stat().st_size
+        if size > limits.max_bytes:
+            raise UploadRefused(
+                f"「{name}」有 {size_text(size)}，超过导入上限 {size_text(limits.max_bytes)}：一期报纸的文本通常只有几十 KB。"
+                f"请确认选对了文件；确需导入更大的文件，请管理员调高设置 upload.max_bytes（环境变量 QA_UPLOAD__MAX_BYTES）。"
+            )
+        try:
+            issue = parse_file(Path(path))
+        except UnreadableIssue as exc:
+            raise UnreadableIssue(name, exc.reason) from None
+        if len(issue.articles) > limits.max_articles:
+            raise UploadRefused(
+                f"「{name}」解析出 {len(issue.articles)} 篇文章，超过一期的上限 {limits.max_articles} 篇："
+                f"它可能不是一期报纸，或是多期合在了一起。请分期导入；确需导入，请管理员调高设置 upload.max_articles"
+                f"（环境变量 QA_UPLOAD__MAX_ARTICLES）。"
+            )
+        return issue
 
     def add(self, path: Path | str, name: str, known: dict[str, str], progress: Progress = lambda f, m: None) -> Added:
         """Copy the file into the archive's upload folder, ingest it and rebuild the engine's view of the index.
 
-        `known` maps the archive's sources to their sha256 (duplicates and file names are checked against it).
+        `known` maps the archive's sources to their sha256 (file names are chosen against it).
+        A file whose issue the archive already holds (same text in any encoding, or the same
+        第N期 and date) is refused; nothing of a refused or failed upload stays behind.
         """
         with self._lock:
             progress(0.05, "检查文件")
-            issue = parse_file(path)
-            if issue.sha256 in known.values():
-                same = next(s for s, h in known.items() if h == issue.sha256)
-                raise DuplicateIssue(f"「{name}」与库中的 {same} 内容相同，无需重复导入。")
-            target = self._target(name, issue.sha256, known)
+            self.preview(path, name)
+            target = self._target(name, known)
             shutil.copyfile(path, target)
-            progress(0.15, "分段、嵌入并写入索引")
-            report = ingest([target], self.settings, sinks=self.sinks, progress=False)
-            if not report.ok:
+            try:
+                progress(0.15, "分段、嵌入并写入索引")
+                report = ingest([target], self.settings, sinks=self.sinks, progress=False)
+                if report.duplicates:
+                    raise DuplicateIssue(f"「{name}」与库中已有的{report.duplicates[0].label}是同一期，无需重复导入。")
+                if not report.ok:
+                    raise FileProblem(name, report.failures[0].reason)
+            except BaseException:
                 target.unlink(missing_ok=True)
-                raise report.failures[0]
+                raise
             progress(0.85, "刷新检索")
             engine = self.build_engine()
             progress(1.0, "完成")
             return Added(target, parse_file(target), report, engine)
 
-    def _target(self, name: str, sha: str, known: dict[str, str]) -> Path:
-        """A file name of its own: article ids come from the file stem, so two files must never share one."""
+    def _target(self, name: str, known: dict[str, str]) -> Path:
+        """A file name of its own in the upload folder, so no upload overwrites another."""
         self.uploads.mkdir(parents=True, exist_ok=True)
         stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in Path(name).stem) or "issue"
         taken = {Path(s).stem for s in known} | {p.stem for p in self.uploads.glob("*")}
-        if stem in taken:
-            stem = f"{stem}-{sha[:8]}"
-        return self.uploads / f"{stem}.txt"
+        candidate, n = stem, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{stem}-{n}"
+        return self.uploads / f"{candidate}.txt"

@@ -18,6 +18,9 @@ from qa.meetings.models import ROLE_LABELS, ROLES, Meeting, PersonProfile
 
 MARKER = re.compile(r"\[(\d+)\]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
+# Every ASCII punctuation mark may be backslash-escaped in Markdown; escaping them all also
+# stops autolinks (`http\://`, `www\.`, `a\@b`), entities, tables and headings.
+_ASCII_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 
 MEETING_HEADERS = ["日期", "会议", "地点", "主持", "出席、参加等", "期次"]
 
@@ -53,6 +56,11 @@ def md_text(text: str) -> str:
         bullet = "- " if line.startswith("- ") else ""
         out.append(bullet + _MD_SPECIAL.sub(r"\\\1", line[len(bullet):]))
     return "\n".join(out)
+
+
+def md_literal(text: object) -> str:
+    """Text a user typed, shown in Markdown exactly as typed: no HTML, links, images or formatting come alive."""
+    return _ASCII_PUNCT.sub(r"\\\1", str(text))
 
 
 def answer_markdown(text: str, turn: int) -> str:
@@ -229,7 +237,7 @@ def meeting_row(meeting: Meeting) -> list[str]:
 def meetings_summary(count: int, person: str | None, date_from: dt.date | None, date_to: dt.date | None) -> str:
     scope = []
     if person:
-        scope.append(f"人物：{person}")
+        scope.append(f"人物：{md_literal(person)}")
     if date_from or date_to:
         scope.append(f"日期：{date_from.isoformat() if date_from else '不限'} 至 {date_to.isoformat() if date_to else '不限'}")
     return f"共 {count} 次会议或活动" + (f"（{'；'.join(scope)}）" if scope else "") + "。点击一行查看报道原文。"

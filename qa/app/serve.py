@@ -1,17 +1,21 @@
-"""Starting the app: offline switches, the index (built from the seeds when empty), the engine, the server."""
+"""Starting the app: offline switches, the index (built from the seeds when empty, repaired when broken), the engine, the server."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import gradio as gr
 
 from qa import offline
 from qa.answer.wiring import build_engine, ingest_sinks
-from qa.app.indexer import ArchiveIndexer
+from qa.app.indexer import UPLOADS_DIR, ArchiveIndexer
+from qa.app.logins import Logins
 from qa.app.ui import CSS, Access, build_app
 from qa.catalog import Catalog
+from qa.index.health import inspect_index
+from qa.index.manifest import Manifest
 from qa.ingest import IngestReport, ingest
 from qa.meetings.store import MeetingStore
 from qa.settings import Settings
@@ -40,11 +44,62 @@ def index_is_empty(settings: Settings) -> bool:
         catalog.close()
 
 
-def ensure_index(settings: Settings, progress: bool = True) -> IngestReport | None:
-    """Ingest settings.seeds_dir when the index holds no issue yet; None when there was nothing to do."""
-    if not index_is_empty(settings):
+def index_trouble(settings: Settings) -> str | None:
+    """Why the index cannot be served as it is (in Chinese), or None when it is whole."""
+    health = inspect_index(settings)
+    if health.ready and not index_is_empty(settings):
         return None
-    return ingest([settings.seeds_dir], settings, sinks=ingest_sinks(settings), progress=progress)
+    return health.describe() if not health.ready else "索引为空"
+
+
+def ensure_index(settings: Settings, progress: bool = True) -> IngestReport | None:
+    """Make the index whole before serving; None when it already was.
+
+    Empty: ingest settings.seeds_dir. A run killed midway (the first start's seeds, an
+    upload): finish it. BM25 missing or stale, a half-written file: any run repairs them.
+    Chroma out of step with the manifest: rebuild from every indexed file still on disk.
+    """
+    health = inspect_index(settings)
+    if health.ready and not index_is_empty(settings):
+        return None
+    sinks = ingest_sinks(settings)
+    seeds = Path(settings.seeds_dir)
+    if health.out_of_step:
+        cwd = Path.cwd()
+        uploads = Path(settings.index_dir) / UPLOADS_DIR
+        paths = [p for p in [seeds, uploads, *(cwd / s for s in health.sources)] if p.exists()]
+        return ingest(list(dict.fromkeys(paths)), settings, sinks=sinks, rebuild=True, progress=progress)
+    reports = []
+    for run in health.unfinished:
+        paths = [p for p in run["paths"] if Path(p).exists()]
+        if paths:
+            reports.append(ingest(paths, settings, sinks=sinks, progress=progress, cwd=run["cwd"]))
+        else:
+            _forget_run(settings, run)  # its files are gone: nothing left to finish
+    if not reports:
+        reports.append(ingest([seeds], settings, sinks=sinks, progress=progress))
+    return merge_reports(reports)
+
+
+def _forget_run(settings: Settings, run: dict) -> None:
+    manifest = Manifest(settings.index_dir)
+    try:
+        manifest.end_run(run["cwd"], run["paths"])
+    finally:
+        manifest.close()
+
+
+def merge_reports(reports: list[IngestReport]) -> IngestReport:
+    """One report for several runs."""
+    total = IngestReport()
+    for r in reports:
+        for name in ("added", "replaced", "unchanged", "removed", "duplicates", "failures"):
+            getattr(total, name).extend(getattr(r, name))
+        total.chunks_written += r.chunks_written
+        total.passages_embedded += r.passages_embedded
+        total.seconds += r.seconds
+        total.bm25_rebuilt |= r.bm25_rebuilt
+    return total
 
 
 @dataclass
@@ -67,15 +122,20 @@ def make_app(settings: Settings, *, login: bool = False, admins: list[str] = (),
                      indexer=indexer, access=Access(login=login, admins=list(admins)))
 
 
-def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth: list[tuple[str, str]] = (),
-           block: bool = True, quiet: bool = False) -> Running:
-    """Serve the app (queued, no share link, no SSR node server); returns at once unless `block`."""
+def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth: list[tuple[str, str]] | Logins = (),
+           block: bool = True, quiet: bool = False, max_file_size: int | None = None) -> Running:
+    """Serve the app (queued, no share link, no SSR node server); returns at once unless `block`.
+
+    `auth` pairs are checked by a throttled `Logins` unless one is given; `max_file_size`
+    makes gradio refuse bigger uploads before storing them.
+    """
     demo.queue(default_concurrency_limit=4)
+    logins = auth if isinstance(auth, Logins) else (Logins(list(auth)) if auth else None)
     _, url, _ = demo.launch(
-        server_name=host, server_port=port, share=False, auth=list(auth) or None,
-        auth_message="新即墨报纸问答：请登录。", prevent_thread_lock=True, show_error=True, quiet=quiet,
-        ssr_mode=False, theme=THEME, css=CSS, footer_links=["api"], enable_monitoring=False, mcp_server=False,
-        run_history=False,
+        server_name=host, server_port=port, share=False, auth=logins,
+        auth_message="新即墨报纸问答：请登录。连续输错多次后需等待一段时间再试。", prevent_thread_lock=True,
+        show_error=True, quiet=quiet, ssr_mode=False, theme=THEME, css=CSS, footer_links=["api"],
+        enable_monitoring=False, mcp_server=False, run_history=False, max_file_size=max_file_size,
     )
     running = Running(demo, url)
     if block:

@@ -7,6 +7,7 @@ presentation lives in `qa.app.render`.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -16,15 +17,21 @@ import pandas as pd
 
 from qa.answer.engine import AnswerEngine
 from qa.answer.models import Answer
-from qa.app import render
+from qa.app import api_input, render
 from qa.app.indexer import ArchiveIndexer
 from qa.catalog import Catalog
+from qa.date_input import BadDate, parse_period
 from qa.errors import BadQuestion, QAError
-from qa.meetings.query import period
 from qa.meetings.store import MeetingStore
+
+log = logging.getLogger(__name__)
 
 API_NAME = "ask"
 ENGINE_QUEUE = "engine"
+# Shown instead of an unexpected exception: its text is for the log, not for readers.
+INTERNAL_ERROR = "内部错误：这一问没有答成。请换个说法或稍后再试；问题持续时请告诉管理员（服务日志中有详细错误）。"
+# Uploaded files gradio keeps in its temp folder and nobody confirmed: swept hourly.
+UPLOAD_CACHE_SWEEP = (3600, 3600)
 
 EXAMPLES = [
     "奇瑞项目推进工作专题会有哪些领导出席？",
@@ -105,9 +112,9 @@ def _date(text: str | None, *, end: bool) -> dt.date | None:
     if not text:
         return None
     try:
-        return period(text, end=end)
-    except ValueError as exc:
-        raise BadQuestion(str(exc)) from exc
+        return parse_period(text, end=end)
+    except BadDate as exc:
+        raise BadQuestion(str(exc)) from None
 
 
 def _issue_window(issue) -> tuple[dt.date, dt.date, str]:
@@ -125,6 +132,21 @@ def _issue_window(issue) -> tuple[dt.date, dt.date, str]:
 
 def _user(request: gr.Request | None) -> str | None:
     return getattr(request, "username", None) if request is not None else None
+
+
+def _discard_upload(path: str | None) -> None:
+    """Delete an uploaded file from gradio's temp folder once it is used or refused (only there: never a kept file)."""
+    if not path:
+        return
+    try:
+        folder = Path(gr.utils.get_upload_folder()).resolve()
+        file = Path(path).resolve()
+        if folder in file.parents:
+            file.unlink(missing_ok=True)
+            if file.parent != folder and not any(file.parent.iterdir()):
+                file.parent.rmdir()  # gradio keeps each upload in a folder of its own
+    except OSError:
+        log.debug("could not remove upload %s", path, exc_info=True)
 
 
 class ArchiveApp:
@@ -158,7 +180,7 @@ class ArchiveApp:
         try:
             _, _, note = self._filters(date_from, date_to, issue_source)
         except BadQuestion as exc:
-            return f"⚠ {exc}"
+            return f"⚠ {render.md_literal(exc)}"
         return f"下一问{note}" if note else "下一问不加筛选（全部期次）"
 
     # -- chat --------------------------------------------------------------------------------------
@@ -168,7 +190,7 @@ class ArchiveApp:
         question = (question or "").strip()
         engine = self.engine  # one engine per answer, even if an upload swaps it meanwhile
         turn = len(turns)
-        asked = [*messages, {"role": "user", "content": render.md_text(question)}]
+        asked = [*messages, {"role": "user", "content": render.md_literal(question)}]
         try:
             start, end, note = self._filters(date_from, date_to, issue_source)
             pieces = engine.stream(question, history=turns, date_from=start, date_to=end)
@@ -178,11 +200,16 @@ class ArchiveApp:
                     bubble = {"role": "assistant", "content": render.answer_markdown(text, turn)}
                     yield "", [*asked, bubble], turns, gr.skip(), gr.skip()
         except BadQuestion as exc:
-            gr.Warning(str(exc), title="提示")
+            gr.Warning(render.esc(exc), title="提示")  # the toast renders HTML; the message may quote what was typed
             yield question, messages, turns, gr.skip(), gr.skip()
             return
         except QAError as exc:
-            failed = {"role": "assistant", "content": f"⚠ {render.md_text(str(exc))}"}
+            failed = {"role": "assistant", "content": f"⚠ {render.md_literal(exc)}"}
+            yield "", [*asked, failed], turns, gr.skip(), gr.skip()
+            return
+        except Exception:  # noqa: BLE001 - an unexpected error is logged; the reader gets words, not a traceback
+            log.exception("chat failed on %r", question)
+            failed = {"role": "assistant", "content": f"⚠ {render.md_literal(INTERNAL_ERROR)}"}
             yield "", [*asked, failed], turns, gr.skip(), gr.skip()
             return
         turns = [*turns, answer]
@@ -241,21 +268,27 @@ class ArchiveApp:
                    history: list[dict] | None = None) -> dict:
         """One cited answer: the `qa ask --json` object plus `nearest` and `focus`.
 
-        Pass the earlier results of a conversation as `history` for follow-ups.
+        Pass the earlier results of a conversation as `history` for follow-ups. Bad input of
+        any shape comes back as an error with a Chinese message saying what to send.
         """
         try:
-            if issue_no:
-                issue = self.catalog.issue_by_no(int(issue_no))
+            question = api_input.question_text(question)
+            number = api_input.issue_number(issue_no)
+            if number:
+                issue = self.catalog.issue_by_no(number)
                 if issue is None:
-                    raise BadQuestion(f"库中没有第{issue_no}期。")
+                    raise BadQuestion(f"库中没有第{number}期。")
                 start, end, _ = _issue_window(issue)
             else:
-                start, end = _date(date_from, end=False), _date(date_to, end=True)
-            earlier = [Answer(question=h.get("question", ""), answer=h.get("answer", ""),
-                              mode=h.get("mode", "retrieval"), focus=h.get("focus") or {}) for h in history or []]
+                start, end, _ = self._filters(api_input.date_text(date_from, "date_from"),
+                                              api_input.date_text(date_to, "date_to"), "")
+            earlier = api_input.earlier_turns(history)
             answer = self.engine.ask(question, history=earlier, date_from=start, date_to=end)
         except QAError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise gr.Error(str(exc)) from None
+        except Exception:  # noqa: BLE001 - logged; the client gets words, not internals
+            log.exception("/ask failed on %r", question)
+            raise gr.Error(INTERNAL_ERROR) from None
         return {**answer.contract(), "nearest": [c.model_dump() for c in answer.nearest], "focus": answer.focus}
 
     # -- meetings ----------------------------------------------------------------------------------
@@ -268,8 +301,8 @@ class ArchiveApp:
         try:
             start, end = _date(date_from, end=False), _date(date_to, end=True)
         except BadQuestion as exc:
-            gr.Warning(str(exc), title="提示")
-            return gr.skip(), gr.skip(), f"⚠ {exc}", gr.skip(), gr.skip()
+            gr.Warning(render.esc(exc), title="提示")
+            return gr.skip(), gr.skip(), f"⚠ {render.md_literal(exc)}", gr.skip(), gr.skip()
         found = self.meetings.meetings(person=person, date_from=start, date_to=end)
         table = pd.DataFrame([render.meeting_row(m) for m in found], columns=render.MEETING_HEADERS)
         profile = render.profile_html(self.meetings.person(person), person) if person else ""
@@ -310,16 +343,19 @@ class ArchiveApp:
 
     def preview_upload(self, path: str | None, request: gr.Request):
         if not self._may_add(request) or not path:
+            _discard_upload(path)
             return "", gr.update(interactive=False)
         try:
-            issue = self.indexer.preview(path)
+            issue = self.indexer.preview(path, Path(path).name)
         except QAError as exc:
+            _discard_upload(path)  # refused: the user picks another file
             return f'<p class="qa-warn">⚠ {render.esc(exc)}</p>', gr.update(interactive=False)
         return render.parse_html(issue, Path(path).name), gr.update(interactive=bool(issue.articles))
 
     def add_issue(self, path: str | None, request: gr.Request, progress=gr.Progress()):
         """Index the uploaded issue with a progress bar; afterwards questions see it."""
         if not self._may_add(request):
+            _discard_upload(path)
             raise gr.Error("只有管理员可以导入新一期。", title="无法导入")
         if not path:
             raise gr.Error("请先选择要导入的文件。", title="无法导入")
@@ -327,12 +363,19 @@ class ArchiveApp:
         try:
             added = self.indexer.add(path, Path(path).name, known, lambda f, m: progress(f, desc=m))
         except QAError as exc:
-            raise gr.Error(str(exc), title="无法导入") from exc
+            raise gr.Error(render.esc(exc), title="无法导入") from None  # the modal renders HTML; file names are user text
+        except Exception:  # noqa: BLE001 - logged; the message must not show server paths or internals
+            log.exception("upload of %s failed", Path(path).name)
+            raise gr.Error("导入失败：内部错误，库中没有留下这个文件的任何内容。请稍后重试；问题持续时请告诉管理员。",
+                           title="无法导入") from None
+        finally:
+            _discard_upload(path)
         self.engine = added.engine
         r = added.report
         label = render.issue_label(added.issue.issue_no, added.issue.date, added.issue.date_inferred)
+        # The kept file's name only: where the server keeps it is none of the reader's business.
         done = (f"✅ 已导入 {label}（{len(added.issue.articles)}篇，写入 {r.chunks_written} 段，用时 {r.seconds:.1f} 秒），"
-                f"现在即可提问。文件保存在 `{added.path}`。")
+                f"现在即可提问。文件已存入档案：{render.md_literal(added.path.name)}。")
         issues, people = gr.update(choices=self.issue_choices()), gr.update(choices=self.people())
         return done, gr.update(interactive=False), issues, people
 
@@ -341,7 +384,7 @@ class ArchiveApp:
 
     # -- layout ------------------------------------------------------------------------------------
     def build(self) -> gr.Blocks:
-        with gr.Blocks(title="新即墨报纸问答", analytics_enabled=False) as demo:
+        with gr.Blocks(title="新即墨报纸问答", analytics_enabled=False, delete_cache=UPLOAD_CACHE_SWEEP) as demo:
             with gr.Row():
                 gr.Markdown("## 新即墨报纸问答\n用中文提问，答案中的每一处 [n] 都指向报纸原文（期次、日期、文章与原句）。")
                 who = gr.Markdown(elem_id="qa-who")

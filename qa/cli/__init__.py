@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import logging
+import os
+
 import click
 
 from qa.errors import QAError
 
+INTERNAL_ERROR = "内部错误（{kind}）：命令没有完成。请重试；问题持续时，用 QA_DEBUG=1 再运行一次并把输出告诉维护者。"
+
 
 class _Group(click.Group):
-    """Turns the project's typed errors into a one-line message and exit status 1."""
+    """Turns errors into a one-line Chinese message and exit status 1; QA_DEBUG=1 shows tracebacks instead."""
 
     def invoke(self, ctx: click.Context):
+        debug = bool(os.environ.get("QA_DEBUG"))
+        if debug:
+            logging.basicConfig(level=logging.DEBUG)
         try:
             return super().invoke(ctx)
         except QAError as exc:
             raise click.ClickException(str(exc)) from exc
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a user sees words; QA_DEBUG=1 shows the traceback
+            if debug:
+                raise
+            raise click.ClickException(INTERNAL_ERROR.format(kind=type(exc).__name__)) from exc
 
 
 @click.group(cls=_Group)

@@ -12,15 +12,34 @@ from qa import offline
 
 
 class _Date(click.ParamType):
-    name = "YYYY-MM-DD"
+    """2023, 2023-02 or 2023-02-24: the first day of it, or the last with end=True."""
+
+    name = "DATE"
+
+    def __init__(self, end: bool = False):
+        self.end = end
 
     def convert(self, value, param, ctx):
         if isinstance(value, dt.date):
             return value
+        from qa.date_input import BadDate, parse_period
+
         try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            self.fail(f"日期应写成 YYYY-MM-DD，例如 2021-11-04（收到：{value}）", param, ctx)
+            return parse_period(value, end=self.end)
+        except BadDate as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class _IssueNo(click.ParamType):
+    """第N期 as a number in the range the paper uses (a 30-digit number would overflow SQLite, not find nothing)."""
+
+    name = "N"
+
+    def convert(self, value, param, ctx):
+        text = str(value).strip()
+        if text.isdigit() and 1 <= int(text) <= 99_999:
+            return int(text)
+        self.fail("期号应为 1 到 99999 之间的整数，例如 --issue 2415。", param, ctx)
 
 
 @click.command("ingest")
@@ -38,9 +57,11 @@ def ingest_cmd(paths: tuple[str, ...], prune: bool, rebuild: bool, quiet: bool) 
     report = ingest(list(paths) or None, settings, prune=prune, rebuild=rebuild, progress=not quiet)
     click.echo(
         f"新增 {len(report.added)} 个文件，更新 {len(report.replaced)} 个，未变 {len(report.unchanged)} 个，"
-        f"移除 {len(report.removed)} 个；写入 {report.chunks_written} 段（新嵌入 {report.passages_embedded} 段），"
+        f"移除 {len(report.removed)} 个，跳过重复 {len(report.duplicates)} 个；写入 {report.chunks_written} 段（新嵌入 {report.passages_embedded} 段），"
         f"用时 {report.seconds:.1f} 秒。"
     )
+    for duplicate in report.duplicates:  # not an error: the issue is in the index already
+        click.echo(f"  {duplicate}", err=True)
     if report.failures:
         click.echo(f"{len(report.failures)} 个文件无法导入：", err=True)
         for exc in report.failures:
@@ -52,8 +73,8 @@ def ingest_cmd(paths: tuple[str, ...], prune: bool, rebuild: bool, quiet: bool) 
 @click.argument("question", required=False)
 @click.option("--k", "k", type=click.IntRange(1, 100), default=None, help="articles to show (default: settings)")
 @click.option("--from", "date_from", type=_Date(), default=None, help="issues printed on or after this date")
-@click.option("--to", "date_to", type=_Date(), default=None, help="issues printed on or before this date")
-@click.option("--issue", "issue_no", type=int, default=None, help="only this issue number (第N期)")
+@click.option("--to", "date_to", type=_Date(end=True), default=None, help="issues printed on or before this date")
+@click.option("--issue", "issue_no", type=_IssueNo(), default=None, help="only this issue number (第N期)")
 @click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="one JSON object")
 @click.option("--eval", "eval_file", type=click.Path(exists=True, dir_okay=False), help="score a gold file instead")

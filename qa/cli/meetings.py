@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import click
 
+from qa.cli.options import date_option
 from qa.meetings.models import ROLE_LABELS, ROLES, Evidence, Meeting, PersonProfile
-
-
-def _period(end: bool):
-    def convert(_ctx, _param, value: str | None) -> dt.date | None:
-        if value is None:
-            return None
-        from qa.meetings.query import period
-
-        try:
-            return period(value, end=end)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc)) from exc
-
-    return convert
 
 
 def _open_store(settings):
@@ -74,21 +60,39 @@ def _meeting_lines(meeting: Meeting, person: str | None) -> list[str]:
 @click.command("meetings")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--person", help="只列出此人参与（任何角色）的会议")
-@click.option("--from", "date_from", callback=_period(end=False), help="起始日期：2023、2023-02 或 2023-02-24")
-@click.option("--to", "date_to", callback=_period(end=True), help="截止日期：2023、2023-02 或 2023-02-24")
+@click.option("--from", "date_from", callback=date_option(end=False), help="起始日期：2023、2023-02 或 2023-02-24")
+@click.option("--to", "date_to", callback=date_option(end=True), help="截止日期：2023、2023-02 或 2023-02-24")
 @click.option("--json", "as_json", is_flag=True, help="每个会议一行 JSON（含每个字段的出处句子）")
 @click.option("--rebuild", is_flag=True, help="清空后从 PATH（默认 seeds_dir）重新抽取会议记录")
-@click.option("--score", "gold", type=click.Path(exists=True, dir_okay=False), help="与金标文件比对抽取结果（PATH 默认 seeds_dir）")
+@click.option("--score", "gold", is_flag=False, flag_value="", default=None,
+              help="与金标比对抽取结果：不带文件时逐角色打印种子、开发集的 P/R/F1 和封存集的汇总；带文件时只评该文件（PATH 默认 seeds_dir）")
 def meetings_cmd(paths, person, date_from, date_to, as_json, rebuild, gold) -> None:
     """The meeting table: date, name, place, who chaired/attended/took part/spoke, and sources."""
     from qa.settings import load_settings
 
     settings = load_settings()
-    if paths and not (rebuild or gold):
+    if paths and not (rebuild or gold is not None):
         raise click.UsageError("PATH 只能与 --rebuild 或 --score 一起使用")
-    if gold:
-        from qa.meetings.score import report, run
+    if gold is not None and paths and not gold:
+        raise click.UsageError("PATH 需与金标文件一起给出：--score GOLD PATH…")
+    if gold == "":
+        from qa.meetings.score import score_all
 
+        text, ok = score_all(".", settings.seeds_dir)
+        click.echo(text)
+        raise SystemExit(0 if ok else 1)
+    if gold:
+        from pathlib import Path
+
+        from qa.meetings.score import event_report, is_events_gold, report, run, run_events
+
+        if not Path(gold).is_file():
+            raise click.BadParameter(f"金标文件不存在：{gold}", param_hint="--score")
+        if is_events_gold(gold):
+            sealed = Path(gold).resolve().parent.name == "sealed"  # the sealed gold: aggregates only
+            events = run_events(gold, list(paths) or None, label=gold, details=not sealed)
+            click.echo(event_report(events, details=not sealed))
+            raise SystemExit(0 if events.meets_targets else 1)
         result = run(gold, list(paths) or [settings.seeds_dir])
         click.echo(report(result))
         raise SystemExit(0 if result.meets_targets else 1)

@@ -13,7 +13,7 @@ ArticleKind = Literal["article", "caption"]
 class Article(BaseModel):
     """One article or photo caption, with clean text and the raw text it came from."""
 
-    id: str = Field(description="stable id: <file stem>-<ordinal>")
+    id: str = Field(description="stable id: <file stem>-<ordinal> (another prefix when two indexed files share a stem)")
     title: str
     subtitle: str = ""
     title_inferred: bool = Field(False, description="title derived from the text (no headline printed)")

@@ -148,12 +148,12 @@ def derive_title(first_paragraph: str) -> str:
     return re.split(r"[，。；！？]", text, maxsplit=1)[0][:30]
 
 
-def _finish(unit: _Unit, stem: str, ordinal: int) -> Article | None:
+def _finish(unit: _Unit, prefix: str, ordinal: int) -> Article | None:
     if not unit.paragraphs:
         return None  # a headline with no text under it: an advertisement or a page banner
     body = "\n".join(clean_line(p) for p in unit.paragraphs)
     common = dict(
-        id=f"{stem}-{ordinal:02d}", body=body, raw="\n\n".join(unit.raw), byline=unit.byline
+        id=f"{prefix}-{ordinal:02d}", body=body, raw="\n\n".join(unit.raw), byline=unit.byline
     )
     if unit.heads:
         title, subtitle = _choose_title(unit.heads)
@@ -179,9 +179,13 @@ def infer_date(text: str) -> dt.date | None:
     return max(days) if days else None
 
 
-def parse_text(text: str, source: str, sha256: str | None = None) -> Issue:
-    """Parse the decoded text of one issue file."""
-    stem = Path(source).stem
+def parse_text(text: str, source: str, sha256: str | None = None, id_prefix: str | None = None) -> Issue:
+    """Parse the decoded text of one issue file.
+
+    Article ids are `<id_prefix>-<ordinal>`; the prefix defaults to the file's stem. The
+    index gives a file whose stem another folder's file already uses a prefix of its own.
+    """
+    prefix = id_prefix or Path(source).stem
     sha256 = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
     articles: list[Article] = []
     masthead: list[str] = []
@@ -192,7 +196,7 @@ def parse_text(text: str, source: str, sha256: str | None = None) -> Issue:
     def flush() -> None:
         nonlocal unit
         if unit is not None:
-            article = _finish(unit, stem, len(articles) + 1)
+            article = _finish(unit, prefix, len(articles) + 1)
             if article is not None:
                 articles.append(article)
         unit = None

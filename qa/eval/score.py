@@ -132,16 +132,7 @@ _EN_NUMBER = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r")\b", re.I)
 
 def numerals_as_digits(text: str) -> str:
     """Chinese and English number words as digits (三位 → 3位, 两千余人 → 2000余人, three → 3), for number facts."""
-    import warnings
-
-    import cn2an
-
-    try:
-        with warnings.catch_warnings():  # it warns on every unit it cannot read (亿, 万 alone)
-            warnings.simplefilter("ignore")
-            text = cn2an.transform(text, "cn2an")
-    except (ValueError, KeyError, IndexError):  # cn2an rejects some mixed forms; keep the text as written
-        pass
+    text = ground.numerals_as_digits(text)
     return _EN_NUMBER.sub(lambda m: _EN_NUMBERS[m.group(1).lower()], text)
 
 
@@ -241,6 +232,10 @@ def _grounding(answer: Answer, question: GoldQuestion, articles: dict[str, Artic
     sources += [f"{d.year}年{d.month}月{d.day}日" for d in {a.issue_date for a in cited if a.issue_date}]
     allowed = {d for a in cited for d in a.dates} | {a.issue_date for a in cited if a.issue_date}
     default_year = next((a.issue_date.year for a in cited if a.issue_date), None)
+    # A count of the people an answer lists from its sources is read off the sources: 「共3位：甲、乙、丙」.
+    listed = names_in(answer.answer, known)
+    if listed:
+        sources.append(f"{len(listed)}")
     return ground.check(answer.answer, sources, known, allowed, default_year).unsupported
 
 

@@ -166,6 +166,27 @@ class BM25Index:
             keep &= self.issue_no == issue_no
         return keep.astype(np.float32)
 
+    @property
+    def n_docs(self) -> int:
+        return len(self.ids)
+
+    def document_frequency(self, term: str) -> int | None:
+        """In how many chunks a word occurs; None when the archive never uses it.
+
+        A term the tokenizer cuts into several words counts as often as its rarest part.
+        """
+        if self.model is None:
+            return None
+        vocab, indptr = self.model.vocab_dict, self.model.scores["indptr"]
+        parts = [term.lower()] if term.lower() in vocab else tokenize(term, self.tokenizer)
+        counts = []
+        for part in parts:
+            i = vocab.get(part)
+            if i is None:
+                return None
+            counts.append(int(indptr[i + 1] - indptr[i]))
+        return min(counts) if counts else None
+
     def search(self, query: str, k: int, weight_mask: np.ndarray | None = None) -> list[tuple[str, float]]:
         """Up to k (chunk id, score) pairs with a positive score, best first."""
         if self.model is None:

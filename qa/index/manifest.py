@@ -8,6 +8,7 @@ the same transaction as its chunks and articles, after its vectors are in Chroma
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -63,7 +64,26 @@ def _m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = [_m001_initial]
+def _m002_identity(db: sqlite3.Connection) -> None:
+    """Issue identity by content, article-id prefixes of their own, and runs not yet finished."""
+    db.executescript(
+        """
+        ALTER TABLE files ADD COLUMN content_key TEXT;
+        CREATE INDEX files_content_key ON files (content_key);
+        CREATE INDEX files_masthead ON files (issue_no, date);
+        CREATE TABLE id_prefixes (source TEXT PRIMARY KEY, prefix TEXT NOT NULL UNIQUE);
+        """
+    )
+    # Files indexed before: their articles already carry ids; keep them.
+    rows = db.execute("SELECT source, MIN(article_id) FROM articles GROUP BY source").fetchall()
+    db.executemany(
+        "INSERT OR IGNORE INTO id_prefixes (source, prefix) VALUES (?, ?)",
+        [(source, article_id.rsplit("-", 1)[0]) for source, article_id in rows],
+    )
+
+
+MIGRATIONS = [_m001_initial, _m002_identity]
+_FILE_COLUMNS = "source, sha256, issue_no, date, date_inferred, n_articles, n_chunks, content_key"
 
 
 @dataclass(frozen=True)
@@ -77,6 +97,7 @@ class FileRecord:
     date_inferred: bool
     n_articles: int
     n_chunks: int
+    content_key: str | None = None
 
 
 class Manifest:
@@ -129,17 +150,83 @@ class Manifest:
     # files ------------------------------------------------------------------
 
     def file(self, source: str) -> FileRecord | None:
-        row = self.db.execute(
-            "SELECT source, sha256, issue_no, date, date_inferred, n_articles, n_chunks FROM files WHERE source = ?",
-            (source,),
-        ).fetchone()
+        row = self.db.execute(f"SELECT {_FILE_COLUMNS} FROM files WHERE source = ?", (source,)).fetchone()
         return _record(row) if row else None
 
     def files(self) -> list[FileRecord]:
-        rows = self.db.execute(
-            "SELECT source, sha256, issue_no, date, date_inferred, n_articles, n_chunks FROM files ORDER BY source"
-        )
+        rows = self.db.execute(f"SELECT {_FILE_COLUMNS} FROM files ORDER BY source")
         return [_record(r) for r in rows]
+
+    def same_issue(self, content_key: str, masthead: tuple[int, dt.date] | None, source: str) -> FileRecord | None:
+        """Another indexed file holding this issue: the same text, or the same printed 第N期 and date."""
+        row = self.db.execute(
+            f"SELECT {_FILE_COLUMNS} FROM files WHERE content_key = ? AND source != ? ORDER BY source LIMIT 1",
+            (content_key, source),
+        ).fetchone()
+        if row is None and masthead is not None:
+            row = self.db.execute(
+                f"SELECT {_FILE_COLUMNS} FROM files WHERE issue_no = ? AND date = ? AND date_inferred = 0"
+                " AND source != ? ORDER BY source LIMIT 1",
+                (masthead[0], masthead[1].isoformat(), source),
+            ).fetchone()
+        return _record(row) if row else None
+
+    def set_content_key(self, source: str, content_key: str) -> None:
+        """Fill in the key of a file indexed before keys were kept."""
+        with self.db:
+            self.db.execute("UPDATE files SET content_key = ? WHERE source = ?", (content_key, source))
+
+    # article ids --------------------------------------------------------------
+
+    def id_prefix(self, source: str) -> str:
+        """The prefix of this file's article ids: its stem, unless a file of another folder holds that one.
+
+        Assigned once and kept while the file is indexed, so a changed file keeps its ids.
+        """
+        row = self.db.execute("SELECT prefix FROM id_prefixes WHERE source = ?", (source,)).fetchone()
+        if row:
+            return row[0]
+        stem = Path(source).stem
+        digest = hashlib.sha1(source.encode("utf-8")).hexdigest()
+        candidates = [stem] + [f"{stem}_{digest[:n]}" for n in (6, 10, 40)]
+        with self.db:
+            for prefix in candidates:
+                taken = self.db.execute("SELECT 1 FROM id_prefixes WHERE prefix = ?", (prefix,)).fetchone()
+                if not taken:
+                    self.db.execute("INSERT INTO id_prefixes (source, prefix) VALUES (?, ?)", (source, prefix))
+                    return prefix
+        raise RuntimeError(f"no free article-id prefix for {source}")  # sha1 collisions: not in this world
+
+    def drop_prefix(self, source: str) -> None:
+        """Free a removed file's prefix."""
+        with self.db:
+            self.db.execute("DELETE FROM id_prefixes WHERE source = ?", (source,))
+
+    # runs ---------------------------------------------------------------------
+
+    def unfinished_runs(self) -> list[dict]:
+        """Ingest runs that started and never finished (killed, Ctrl+C): [{"cwd", "paths"}]."""
+        raw = self._meta("unfinished")
+        return json.loads(raw) if raw else []
+
+    def begin_run(self, cwd: str, paths: list[str]) -> None:
+        """Remember a run before it writes anything, so a later start can finish it."""
+        runs = [r for r in self.unfinished_runs() if r != {"cwd": cwd, "paths": paths}] + [{"cwd": cwd, "paths": paths}]
+        self._set_runs(runs)
+
+    def end_run(self, cwd: str, paths: list[str]) -> None:
+        """A run finished: it, and any earlier unfinished run it covered, need no resuming."""
+        covered = set(paths)
+        self._set_runs([r for r in self.unfinished_runs() if not (r["cwd"] == cwd and set(r["paths"]) <= covered)])
+
+    def _set_runs(self, runs: list[dict]) -> None:
+        with self.db:
+            if runs:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('unfinished', ?)", (json.dumps(runs, ensure_ascii=False),)
+                )
+            else:
+                self.db.execute("DELETE FROM meta WHERE key = 'unfinished'")
 
     @property
     def pending(self) -> str | None:
@@ -160,7 +247,7 @@ class Manifest:
             self.db.execute("DELETE FROM sink_done WHERE source = ?", (source,))
             self._bump()
 
-    def record(self, issue: Issue, nodes: list[TextNode], sinks: list[str]) -> None:
+    def record(self, issue: Issue, nodes: list[TextNode], sinks: list[str], content_key: str | None = None) -> None:
         """Record a file as indexed, with its articles and chunks, in one transaction."""
         with self.db:
             self.db.executemany(
@@ -176,7 +263,7 @@ class Manifest:
                 [(name, issue.source, issue.sha256) for name in sinks],
             )
             self.db.execute(
-                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO files ({_FILE_COLUMNS}, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     issue.source,
                     issue.sha256,
@@ -185,6 +272,7 @@ class Manifest:
                     int(issue.date_inferred),
                     len(issue.articles),
                     len(nodes),
+                    content_key,
                     dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 ),
             )
@@ -235,7 +323,7 @@ class Manifest:
 
 
 def _record(row) -> FileRecord:
-    source, sha, issue_no, date, inferred, n_articles, n_chunks = row
+    source, sha, issue_no, date, inferred, n_articles, n_chunks, content_key = row
     return FileRecord(
         source=source,
         sha256=sha,
@@ -244,4 +332,5 @@ def _record(row) -> FileRecord:
         date_inferred=bool(inferred),
         n_articles=n_articles,
         n_chunks=n_chunks,
+        content_key=content_key,
     )

@@ -12,6 +12,11 @@ _RANGE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:至|到|—|-|�
 _MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日" + _PART_OF_DAY)
 _RELATIVE = re.compile(r"(昨日|昨天|前日|前天|今日|今天)" + _PART_OF_DAY)
 _VAGUE = re.compile(r"日前|近日|近期|前不久|日昨")
+# 上周五 / 本周一 / 周三: a weekday of the issue's week or the week before.
+_WEEKDAY = re.compile(r"(上周|上星期|本周|这周|周|星期)([一二三四五六日天])" + _PART_OF_DAY)
+_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+# 同日/当天/次日: the day of the event told just before.
+_SAME_DAY = re.compile(r"(同日|当日|当天|次日|翌日)" + _PART_OF_DAY)
 _DAYS_BACK = {"昨日": 1, "昨天": 1, "前日": 2, "前天": 2, "今日": 0, "今天": 0}
 # A report can mention a day somewhat after its issue date only by mistake or when the
 # issue date was itself inferred; beyond this the day must belong to the year before.
@@ -46,8 +51,21 @@ def _with_year(month: int, day: int, issue_date: dt.date | None) -> dt.date | No
     return day_in_year
 
 
-def resolve_date(text: str, issue_date: dt.date | None) -> ResolvedDate | None:
-    """The first time expression in `text`, resolved: 昨日 = the day before publication."""
+def _weekday(prefix: str, day: str, issue_date: dt.date) -> dt.date:
+    """上周五 → Friday of the week before the issue's; 本周一/周一 → that day of the issue's week (or the last one)."""
+    target = _WEEKDAYS[day]
+    monday = issue_date - dt.timedelta(days=issue_date.weekday())
+    if prefix in ("上周", "上星期"):
+        return monday - dt.timedelta(days=7) + dt.timedelta(days=target)
+    this_week = monday + dt.timedelta(days=target)
+    return this_week if this_week <= issue_date else this_week - dt.timedelta(days=7)
+
+
+def resolve_date(text: str, issue_date: dt.date | None, previous: dt.date | None = None) -> ResolvedDate | None:
+    """The first time expression in `text`, resolved: 昨日 = the day before publication.
+
+    `previous`: the day of the event told before, for 同日/当天/次日.
+    """
     found: list[ResolvedDate] = []
     for m in _RANGE.finditer(text):
         if m.group(1):
@@ -72,6 +90,13 @@ def resolve_date(text: str, issue_date: dt.date | None) -> ResolvedDate | None:
     for m in _RELATIVE.finditer(text):
         day = issue_date - dt.timedelta(days=_DAYS_BACK[m.group(1)]) if issue_date else None
         found.append(ResolvedDate(day, None, False, m.group(0), m.start()))
+    for m in _WEEKDAY.finditer(text):
+        if issue_date and free(m):
+            found.append(ResolvedDate(_weekday(m.group(1), m.group(2), issue_date), None, False, m.group(0), m.start()))
+    for m in _SAME_DAY.finditer(text):
+        if previous is not None:
+            day = previous + dt.timedelta(days=1 if m.group(1) in ("次日", "翌日") else 0)
+            found.append(ResolvedDate(day, None, False, m.group(0), m.start()))
     for m in _VAGUE.finditer(text):
         found.append(ResolvedDate(issue_date, None, True, m.group(0), m.start()))
     return min(found, key=lambda r: r.start) if found else None

@@ -52,7 +52,18 @@ def m001_create_tables(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_create_tables]
+def m002_bodies(db: sqlite3.Connection) -> None:
+    """Titles and attendances keep the body they belong to (即墨区, 胶州市, 青岛市…)."""
+    db.executescript(
+        """
+        ALTER TABLE person_titles ADD COLUMN body TEXT;
+        ALTER TABLE attendances ADD COLUMN body TEXT;
+        CREATE INDEX person_titles_body ON person_titles(body);
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [m001_create_tables, m002_bodies]
 
 
 def migrate(db: sqlite3.Connection) -> int:

@@ -7,10 +7,31 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Role = Literal["chair", "convener", "leader", "speaker", "attendee", "participant", "accompany"]
+# The role taxonomy: one place, with the report language each role is read from.
+# (Which verbs give which role is in extract._ROLE_VERBS; this table is what users see.)
+#   chair        主持 / 主持召开 / 会议由…主持          区委副书记、区长张元升主持会议
+#   convener     组织召开 (the official who called it, when someone else chairs)
+#   attendee     出席                                  区政协主席于澎出席会议
+#   participant  参加 / 参与 / 参会 / 参加会见 / 参加视察  副区长綦建国、毕安传参加会议
+#   observer     列席 / 列席指导                        区委统战部部长郇海燕列席会议
+#   accompany    陪同 / 在…陪同下                       副区长逄锦涛陪同
+#   leader       率领 / 率队 / 带队 / 带领 / 走访 / 看望 / 慰问   区人大常委会主任辛启鑫带队视察…
+#   speaker      讲话 / 致辞 / 作报告 / 发言 / 通报; at a meeting also 强调 / 指出 / 要求
+#   meet         会见 / 接见                            区委书记韩世军会见了…董事长司马文清一行
+#   witness      见证 (签约)                            韩世军与司马文清共同见证了…项目签约
+#   inspector    调研 / 视察 / 检查 / 督导 / 考察 / 观摩 / 查看 (who did it; each leader of a
+#                「区领导分别到……」 roundup)             区委副书记、区长孙杰到蓝村街道调研…
+#   viewer       参加收看 (a broadcast meeting, at the district's venue)   …在即墨分会场参加收看
+Role = Literal[
+    "chair", "convener", "leader", "speaker", "attendee", "participant", "accompany",
+    "observer", "meet", "witness", "inspector", "viewer",
+]
 Venue = Literal["main", "branch"]
 
-ROLES: tuple[Role, ...] = ("chair", "convener", "leader", "attendee", "participant", "accompany", "speaker")
+ROLES: tuple[Role, ...] = (
+    "chair", "convener", "meet", "leader", "inspector", "attendee", "participant", "observer", "viewer",
+    "witness", "accompany", "speaker",
+)
 
 ROLE_LABELS: dict[Role, str] = {
     "chair": "主持",
@@ -20,7 +41,16 @@ ROLE_LABELS: dict[Role, str] = {
     "attendee": "出席",
     "participant": "参加",
     "accompany": "陪同",
+    "observer": "列席",
+    "meet": "会见",
+    "witness": "见证",
+    "inspector": "调研视察",
+    "viewer": "收看",
 }
+
+# The district the paper covers: titles without a place (区委书记, 副区长) belong to it.
+HOME_BODY = "即墨区"
+HOME_CITY = "青岛市"
 
 
 class Evidence(BaseModel):
@@ -44,6 +74,7 @@ class Attendance(BaseModel):
     person: str
     role: Role
     titles: list[str] = Field(default_factory=list)
+    body: str | None = Field(None, description="the district or level the titles belong to: 即墨区, 胶州市, 青岛市, 山东省…")
     venue: Venue = "main"
     evidence: Evidence
 
@@ -72,6 +103,9 @@ class Meeting(BaseModel):
     issue_date: dt.date | None = None
     issue_date_inferred: bool = False
     source: str
+    kind: Literal["meeting", "activity"] = Field("meeting", description="a meeting (会议/座谈/学习) or an activity (调研/会见/签约…)")
+    text: str = Field("", description="the sentences of the article that tell this event")
+    parent_id: str | None = Field(None, description="the event this one happened before/after (会前/会后/随后)")
     attendances: list[Attendance] = Field(default_factory=list)
 
     def people(self, role: Role | None = None) -> list[str]:
@@ -106,6 +140,7 @@ class TitleSighting(BaseModel):
 
     person: str
     title: str
+    body: str | None = Field(None, description="where the title was held: 即墨区, 胶州市, 青岛市…")
     date: dt.date | None = Field(description="the meeting's date, else the issue's")
     meeting_id: str
     evidence: Evidence
@@ -115,6 +150,7 @@ class TitleSpan(BaseModel):
     """A title a person was printed with, first and last seen, and every printing."""
 
     title: str
+    body: str | None = None
     first_seen: dt.date | None
     last_seen: dt.date | None
     sightings: list[TitleSighting]
@@ -141,6 +177,7 @@ class TitleHolder(BaseModel):
 
     person: str
     title: str
+    body: str | None = None
     first_seen: dt.date | None
     last_seen: dt.date | None
     sightings: list[TitleSighting]
@@ -151,6 +188,7 @@ class MeetingMatch(BaseModel):
 
     meeting: Meeting
     score: float = Field(description="0–1: share of the question's distinctive characters found in the name")
+    name_score: float = Field(0.0, description="the same share counted on the event's own name only (not the headline)")
 
 
 class RoleAnswer(BaseModel):

@@ -1,7 +1,18 @@
-"""Telling titles from names in report phrases like `区委副书记、区长孙杰`."""
+"""Telling titles from names in report phrases like `区委副书记、区长孙杰`.
+
+A name is accepted on evidence, not from a whitelist of people:
+- right after a title (`副区长綦建国`, `市长郗振华`): the position says it is a name, so any
+  two or three characters that can stand in a name will do (four with a compound surname);
+- standing alone in a list (`欧阳振邦、矫玉芬、逄锦涛`): its first character must be a surname
+  known to the recogniser (jieba's lexicon tags single-character surnames `nr`; the common
+  surname table below backs it up), or the name is already known from the article or archive;
+- a compound surname (欧阳, 司马, 上官, 东方…) allows a four-character name.
+"""
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -11,6 +22,31 @@ _SINGLE_SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
     "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
 ) - {"区"}
+
+
+
+@functools.cache
+def _lexicon_surnames() -> frozenset[str]:
+    """Single characters jieba's dictionary tags as person names (`nr`): rare surnames like 綦 逄 仉 隗 冼."""
+    try:
+        import jieba
+
+        path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+        out = set()
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.split()
+                if len(parts) == 3 and len(parts[0]) == 1 and parts[2] == "nr" and int(parts[1]) >= 5:
+                    out.add(parts[0])
+        return frozenset(out - {"区", "府"})
+    except (ImportError, OSError, ValueError):  # pragma: no cover - jieba is a dependency
+        return frozenset()
+
+
+def is_surname(ch: str) -> bool:
+    return ch in _SINGLE_SURNAMES or ch in _lexicon_surnames()
+
+
 _COMPOUND_SURNAMES = {
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "端木", "南宫", "西门", "独孤",
 }
@@ -53,14 +89,69 @@ class PersonPart:
         return self.name is None
 
 
-def is_name(text: str) -> bool:
-    """A plausible Chinese personal name: a surname and one or two given-name characters."""
+_NOT_AFTER_TITLE = set("区市局委部省县府厅们的了是各该此等及与对在到把被")
+# Characters that never begin a name, even right after a title (`区长在…`, `主任和…`).
+_NEVER_FIRST = set("的了是在和与及等各全本该我其这那每此有无不也都又还就被把对向从以为并将已曾均共同分别到赴")
+
+
+def _cjk(text: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+# Words of the report that a title can stand before but that are never names (`委员参加`).
+_REPORT_WORDS = re.compile(r"参加|出席|主持|陪同|列席|视察|调研|检查|会见|接见|讲话|参会|召开|举行|代表|同志|领导|人员|一行")
+
+
+@functools.cache
+def _common_word(text: str) -> bool:
+    """A word jieba's dictionary knows with a tag other than a person name (`参加` v, `会议` n)."""
+    try:
+        import jieba
+
+        jieba.setLogLevel(60)
+        jieba.initialize()
+        tagged = jieba.posseg.dt.word_tag_tab.get(text) if hasattr(jieba, "posseg") else None
+        if tagged is None:
+            import jieba.posseg
+
+            tagged = jieba.posseg.dt.word_tag_tab.get(text)
+        return bool(tagged) and not tagged.startswith("nr") and jieba.dt.FREQ.get(text, 0) >= 50
+    except ImportError:  # pragma: no cover
+        return False
+
+
+def is_name(text: str, after_title: bool = False) -> bool:
+    """A plausible Chinese personal name: a surname and one or two given-name characters.
+
+    `after_title`: the text follows a title, which is evidence enough for the surname.
+    """
+    if not _cjk(text) or text in _COMMON_WORDS or _REPORT_WORDS.search(text):
+        return False
     for surname in _COMPOUND_SURNAMES:
         if text.startswith(surname) and 3 <= len(text) <= 4:
             return not (set(text[2:]) & _NOT_IN_GIVEN_NAME)
-    if not 2 <= len(text) <= 3 or text[0] not in _SINGLE_SURNAMES or text in _COMMON_WORDS:
+    if not 2 <= len(text) <= 3:
         return False
-    return all("\u4e00" <= ch <= "\u9fff" for ch in text) and not (set(text[1:]) & _NOT_IN_GIVEN_NAME)
+    # After a title the position vouches for the name: only particles and place words rule it out.
+    if set(text[1:]) & (_NOT_AFTER_TITLE if after_title else _NOT_IN_GIVEN_NAME):
+        return False
+    if is_surname(text[0]):
+        return True
+    return after_title and text[0] not in _NEVER_FIRST and text[0] not in _NOT_IN_GIVEN_NAME and not _common_word(text)
+
+
+def name_shaped(text: str) -> bool:
+    """Two to four characters that could be a name the recogniser does not know (kept inside a list)."""
+    return (
+        2 <= len(text) <= 4
+        and _cjk(text)
+        and text not in _COMMON_WORDS
+        and not _REPORT_WORDS.search(text)
+        and not _common_word(text)
+        and text[0] not in _NEVER_FIRST
+        and not (set(text) & _NOT_IN_GIVEN_NAME)
+        and not is_title(text)
+    )
 
 
 def is_title(text: str) -> bool:
@@ -78,7 +169,9 @@ def split_title_name(text: str) -> tuple[str, str] | None:
         if len(text) <= name_len:
             continue
         title, name = text[:-name_len], text[-name_len:]
-        if is_name(name) and is_title(title):
+        if name_len == 4 and not name.startswith(tuple(_COMPOUND_SURNAMES)):
+            continue
+        if is_title(title) and is_name(name, after_title=True):
             return title, name
     return None
 
@@ -131,3 +224,9 @@ def parse_person_part(text: str, known: frozenset[str] = frozenset()) -> PersonP
         if names and (cut == 0 or is_title(text[:cut])):
             return PersonPart(titles=[text[:cut]] if cut else [], name=names[0], also=names[1:])
     return None
+
+
+def warm_up() -> None:
+    """Load the recogniser's lexicon now (≈1 s once per process) rather than inside the first extraction."""
+    _lexicon_surnames()
+    _common_word("参加")

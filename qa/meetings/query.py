@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+from qa.meetings.bodies import event_place, person_body, split_body
 from qa.meetings.models import (
     Meeting,
     MeetingMatch,
@@ -107,8 +108,9 @@ def match_meetings(
         common = asked & grams
         score = sum(idf[b] for b in common) / total
         if len(common) >= 2 and score >= min_score:
-            scored.append(MeetingMatch(meeting=meeting, score=round(score, 4)))
-    scored.sort(key=lambda m: (-m.score, m.meeting.when or dt.date.min))
+            own = sum(idf[b] for b in asked & _bigrams(meeting.name)) / total
+            scored.append(MeetingMatch(meeting=meeting, score=round(score, 4), name_score=round(own, 4)))
+    scored.sort(key=lambda m: (-m.score, -m.name_score, m.meeting.when or dt.date.min, m.meeting.id))
     return scored[:limit]
 
 
@@ -116,7 +118,14 @@ def best_matches(matches: list[MeetingMatch], margin: float = TIE_MARGIN) -> lis
     """The best match and any that tie with it (the question cannot tell them apart)."""
     if not matches:
         return []
-    return [m for m in matches if m.score >= matches[0].score - margin]
+    tied = [m for m in matches if m.score >= matches[0].score - margin]
+    # Events of one article share its headline: of those, the one whose own name fits best (the first told on ties).
+    best: dict[str, MeetingMatch] = {}
+    for m in tied:
+        kept = best.get(m.meeting.article_id)
+        if kept is None or m.name_score > kept.name_score + margin:
+            best[m.meeting.article_id] = m
+    return [m for m in tied if best[m.meeting.article_id] is m]
 
 
 def in_range(day: dt.date | None, date_from: dt.date | None, date_to: dt.date | None) -> bool:
@@ -173,20 +182,23 @@ def title_sightings(meetings: Iterable[Meeting]) -> list[TitleSighting]:
                 if key in seen or title not in a.evidence.quote:
                     continue
                 seen.add(key)
-                out.append(TitleSighting(person=a.person, title=title, date=meeting.when, meeting_id=meeting.id, evidence=a.evidence))
+                body = person_body(a.titles[: a.titles.index(title) + 1], event_place(meeting.name)) or a.body
+                out.append(TitleSighting(person=a.person, title=title, body=body, date=meeting.when, meeting_id=meeting.id,
+                                         evidence=a.evidence))
     return out
 
 
 def timeline(sightings: Iterable[TitleSighting]) -> list[TitleSpan]:
     """Titles with first and last dates seen, in the order they were first held."""
-    by_title: dict[str, list[TitleSighting]] = defaultdict(list)
+    by_title: dict[tuple[str, str | None], list[TitleSighting]] = defaultdict(list)
     for s in sightings:
-        by_title[s.title].append(s)
+        by_title[(s.title, s.body)].append(s)
     spans = []
-    for title, group in by_title.items():
+    for (title, body), group in by_title.items():
         group.sort(key=lambda s: (s.date or dt.date.min, s.meeting_id))
         dates = [s.date for s in group if s.date]
-        spans.append(TitleSpan(title=title, first_seen=min(dates, default=None), last_seen=max(dates, default=None), sightings=group))
+        spans.append(TitleSpan(title=title, body=body, first_seen=min(dates, default=None), last_seen=max(dates, default=None),
+                               sightings=group))
     spans.sort(key=lambda t: (t.first_seen or dt.date.min, t.title))
     return spans
 
@@ -220,18 +232,29 @@ def holders(
     *,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    body: str | None = None,
 ) -> list[TitleHolder]:
-    """Who was printed with a title in a period, longest-serving first, with the printings."""
+    """Who was printed with a title in a period, longest-serving first, with the printings.
+
+    `body`: only titles held there (`即墨区`); a title asked with its place (`城阳区区长`) is
+    matched on the place's sightings whatever `body` says.
+    """
+    place, bare = split_body(title)
+    if place:
+        title, body = bare, place
     by_person: dict[tuple[str, str], list[TitleSighting]] = defaultdict(list)
     for s in sightings:
-        if title_matches(title, s.title) and in_range(s.date, date_from, date_to):
+        printed_place, printed_bare = split_body(s.title)
+        matches = title_matches(title, s.title) or (printed_place is not None and title_matches(title, printed_bare))
+        if matches and in_range(s.date, date_from, date_to) and (body is None or s.body == body):
             by_person[(s.person, s.title)].append(s)
     out = []
     for (person, printed), group in by_person.items():
         group.sort(key=lambda s: (s.date or dt.date.min, s.meeting_id))
         dates = [s.date for s in group if s.date]
         out.append(
-            TitleHolder(person=person, title=printed, first_seen=min(dates, default=None), last_seen=max(dates, default=None), sightings=group)
+            TitleHolder(person=person, title=printed, body=group[-1].body, first_seen=min(dates, default=None),
+                        last_seen=max(dates, default=None), sightings=group)
         )
     out.sort(key=lambda h: (-len(h.sightings), h.first_seen or dt.date.min, h.person))
     return out

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from qa.corpus.models import Issue
 from qa.meetings import query
+from qa.meetings.bodies import default_body, split_body
 from qa.meetings.extract import EXTRACTOR_VERSION, extract_issue
 from qa.meetings.migrations import migrate
 from qa.meetings.models import (
@@ -26,6 +27,8 @@ from qa.meetings.models import (
 )
 
 DB_FILE = "meetings.sqlite"
+# holders_of's default: the body the asked title means (即墨区 for 区长); pass body=None for all.
+DEFAULT_BODY = object()
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -69,7 +72,8 @@ class MeetingStore:
             row = self.db.execute("SELECT sha256, extractor_version FROM issues WHERE source = ?", (issue.source,)).fetchone()
         if row == (issue.sha256, EXTRACTOR_VERSION):
             return
-        self.replace_meetings(issue, extract_issue(issue))
+        # People already in the archive help read lists and names run together in this issue.
+        self.replace_meetings(issue, extract_issue(issue, known=self.known_people()))
 
     def replace_meetings(self, issue: Issue, meetings: list[Meeting]) -> None:
         """Store given meetings as all that `issue.source` holds (upsert_issue with extraction done)."""
@@ -86,12 +90,13 @@ class MeetingStore:
                     (meeting.id, issue.source, meeting.article_id, meeting.name, _iso(meeting.when), meeting.model_dump_json()),
                 )
                 self.db.executemany(
-                    "INSERT INTO attendances (meeting_id, person, role, venue, ord) VALUES (?, ?, ?, ?, ?)",
-                    [(meeting.id, a.person, a.role, a.venue, n) for n, a in enumerate(meeting.attendances)],
+                    "INSERT INTO attendances (meeting_id, person, role, venue, ord, body) VALUES (?, ?, ?, ?, ?, ?)",
+                    [(meeting.id, a.person, a.role, a.venue, n, a.body) for n, a in enumerate(meeting.attendances)],
                 )
             self.db.executemany(
-                "INSERT INTO person_titles (person, title, seen_date, meeting_id, record) VALUES (?, ?, ?, ?, ?)",
-                [(s.person, s.title, _iso(s.date), s.meeting_id, s.model_dump_json()) for s in query.title_sightings(meetings)],
+                "INSERT INTO person_titles (person, title, seen_date, meeting_id, record, body) VALUES (?, ?, ?, ?, ?, ?)",
+                [(s.person, s.title, _iso(s.date), s.meeting_id, s.model_dump_json(), s.body)
+                 for s in query.title_sightings(meetings)],
             )
 
     def remove_source(self, source: str) -> None:
@@ -122,6 +127,12 @@ class MeetingStore:
 
     def known_people(self) -> set[str]:
         return set(self.person_names())
+
+    def bodies_of(self, person: str) -> list[str]:
+        """Where a person's titles were held (`即墨区`, `胶州市`…), most printings first."""
+        rows = self._rows("SELECT body, COUNT(*) FROM person_titles WHERE person = ? AND body IS NOT NULL GROUP BY body "
+                          "ORDER BY COUNT(*) DESC, body", ("".join(person.split()),))
+        return [r[0] for r in rows]
 
     def known_titles(self) -> list[str]:
         return [r[0] for r in self._rows("SELECT DISTINCT title FROM person_titles ORDER BY title")]
@@ -217,13 +228,23 @@ class MeetingStore:
         year: int | None = None,
         date_from: dt.date | None = None,
         date_to: dt.date | None = None,
+        body: str | None | object = DEFAULT_BODY,
     ) -> list[TitleHolder]:
-        """Who was printed with a title (`区长`, not `副区长`) in a year or range, with the printings."""
+        """Who was printed with a title (`区长`, not `副区长`) in a year or range, with the printings.
+
+        `body`: where the title was held. By default the body the bare title means in this paper
+        (`区长` → 即墨区, `市委书记` → 青岛市; none for titles outside government); a title asked with
+        its place (`城阳区区长`, `即墨区区长`) restricts to that place; `body=None` searches every body.
+        """
         if year is not None:
             date_from, date_to = dt.date(year, 1, 1), dt.date(year, 12, 31)
         title = "".join(title.split())
-        sightings = self._sightings("SELECT record FROM person_titles WHERE title LIKE ?", ("%" + title,))
-        return query.holders(sightings, title, date_from=date_from, date_to=date_to)
+        place, bare = split_body(title)
+        if body is DEFAULT_BODY:
+            body = place or default_body(title)
+        sightings = self._sightings("SELECT record FROM person_titles WHERE title LIKE ?", ("%" + bare,))
+        return query.holders(sightings, bare if place else title, date_from=date_from, date_to=date_to,
+                             body=place or body)
 
     def person(self, name: str) -> PersonProfile | None:
         """Titles over time and meetings of one person; None if the records never name them."""

@@ -1,0 +1,119 @@
+"""Compound questions become their parts (pure).
+
+「在哪里召开？由谁主持？」, 「2022年和2025年分别是谁？」, "Where was it held and who
+chaired it?": each part is answered and cited on its own, the answer joins them. A part
+that lost its subject in the splitting (「由谁主持？」) gets the first part's subject back;
+a part that leans on the one before (「还有哪些人参加？」) is asked as its follow-up.
+
+The cues are the grammar of asking (an interrogative in each clause), not phrasings of any
+question set: a clause without an interrogative is never split off.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ASK_ZH = r"谁|哪|什么|多少|几|何|吗|是否|怎样|怎么|如何"
+_ASK_EN = r"\b(?:who|whom|whose|what|which|where|when|how|did|was|were|is|are)\b"
+_ASK = re.compile(rf"{_ASK_ZH}|{_ASK_EN}", re.I)
+_CLAUSE_END = re.compile(r"(?<=[？?；;])\s*")
+_COMMA = re.compile(r"[，,、]\s*")
+# 「2022年和2025年…分别…」: the same ask for each of several years (or dates).
+_EACH_YEAR = re.compile(r"((?:19|20)\d{2}年)\s*(?:和|与|及|、)\s*((?:19|20)\d{2}年)")
+_EN_AND = re.compile(rf",?\s+and\s+(?={_ASK_EN})", re.I)
+_LEANS = re.compile(r"^(还有|另外|其他|其中|此外|同时|那|这|他|她|它|此)")
+_EN_BACK = re.compile(r"\b(it|its|he|she|him|her|they|them|their)\b", re.I)
+# A later part that names its subject only generically (「会议由谁主持？」) means the first part's.
+_GENERIC = re.compile(r"^(该会议?|本次会议|这次会议|此次会议|会议|会上|该活动|活动|该项目|项目|该公司|公司)")
+# Where a Chinese subject ends: before the verb, preposition or interrogative that starts the ask.
+_SUBJECT_END = re.compile(rf"(在|由|是|有(?!限)|于|以(?![后前来上下])|对|向|从|把|被|将|的(?:主持|地点|日期|时间)|召开|举行|举办|{_ASK_ZH})")
+# A subject cut right after a verb (「区里接着开了」) is not a subject: the part is then a follow-up.
+_VERB_TAIL = re.compile(r"(了|过|着|完|开|到|去|来|说|讲|做|作|看)$")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One ask of a question: its text, and whether it leans on the part before (a follow-up)."""
+
+    text: str
+    follows: bool = False
+
+
+def _asks(text: str) -> bool:
+    return bool(_ASK.search(text))
+
+
+def subject_of(question: str) -> str:
+    """The subject a Chinese ask opens with: 「2022年全区…会议在哪里召开？」 → 「2022年全区…会议」."""
+    m = _SUBJECT_END.search(question, 2)
+    return question[: m.start()].strip("，。？?、 ") if m else ""
+
+
+def _years_split(question: str) -> list[str] | None:
+    m = _EACH_YEAR.search(question)
+    if not m or "分别" not in question:
+        return None
+    rest = question.replace("分别", "")
+    return [rest[: m.start()] + year + rest[m.end() :] for year in (m.group(1), m.group(2))]
+
+
+def _clauses(question: str) -> list[str]:
+    """Clauses that each ask something: split at ？/；, else at commas between two asks, else at ", and who…"."""
+    pieces = [p.strip() for p in _CLAUSE_END.split(question) if p.strip()]
+    if len(pieces) >= 2:
+        return pieces
+    commas = [p.strip() for p in _COMMA.split(question) if p.strip()]
+    asking = [i for i, c in enumerate(commas) if _asks(c)]
+    if len(asking) >= 2:
+        # clauses before the first ask (a topic, a time) stay with it: 「2022年那次会议，在哪里开，谁主持？」
+        first = asking[0]
+        out = ["，".join(commas[: first + 1])]
+        for i in range(first + 1, len(commas)):
+            if i in asking:
+                out.append(commas[i])
+            else:
+                out[-1] += "，" + commas[i]
+        return out
+    return [p.strip() for p in _EN_AND.split(question) if p.strip()]
+
+
+def _tidy(part: str) -> str:
+    return re.sub(r"^(?:and|but|also)\s+", "", part.strip(), flags=re.I)
+
+
+def split_question(question: str) -> list[Part]:
+    """The asks of a question, in order; a simple question is one part."""
+    q = question.strip()
+    by_year = _years_split(q)
+    if by_year:
+        return [Part(p) for p in by_year]
+    clauses = [_tidy(c) for c in _clauses(q) if c]
+    asking = [c for c in clauses if _asks(c)]
+    if len(asking) < 2:
+        return [Part(q)]
+    # A clause without an interrogative (a topic, a time) belongs to the ask after it.
+    merged: list[str] = []
+    carry = ""
+    for c in clauses:
+        if not _asks(c):
+            carry += c
+            continue
+        merged.append(carry + c)
+        carry = ""
+    if carry and merged:
+        merged[-1] += carry
+    subject = subject_of(merged[0])
+    if _VERB_TAIL.search(subject):
+        subject = ""
+    parts = [Part(merged[0])]
+    for text in merged[1:]:
+        if _LEANS.match(text) or _EN_BACK.search(text):
+            parts.append(Part(text, follows=True))
+        elif (re.match(rf"^({_ASK_ZH}|由|在|是|有|于|共|一共|总|预计|同比|其|又)", text) or _GENERIC.match(text)
+              or len(subject_of(text)) <= 2):
+            bare = _GENERIC.sub("", text, count=1)
+            parts.append(Part(subject + bare) if subject else Part(bare, follows=True))
+        else:
+            parts.append(Part(text))
+    return parts

@@ -1,0 +1,53 @@
+"""Question normalisation: one written form for the many a user types (pure).
+
+Traditional characters become simplified (opencc), full-width letters, digits and
+punctuation become half-width (NFKC), spaces inside Chinese (a name pasted from the
+column-wrapped paper, 韩 世军) are dropped, and conversational filler around the ask
+(请问…, …麻烦告诉我) is removed. Every later stage sees this form; the answer still
+quotes the user's own question.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_CJK = r"\u3400-\u9fff"
+_SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+# Polite openings and closings carry no content; removing them is harmless when absent.
+_FILLER_HEAD = re.compile(
+    r"^(?:请问一下|请问|麻烦问一下|麻烦|我想(?:了解|知道|问)(?:一下)?|想(?:了解|知道|问)(?:一下)?|能(?:否|不能)?告诉我|"
+    r"帮我查(?:一下|查)?|查一下|你好|您好)[，,：:、\s]*"
+)
+_FILLER_TAIL = re.compile(r"[，,。.\s]*(?:麻烦|请)?(?:告诉我|说一下|查一下|谢谢(?:你|您)?)[。.!！]*$")
+# NFKC turns Chinese full-width punctuation into ASCII; the stages after this read Chinese
+# punctuation, so these are put back.
+_BACK_TO_CJK = str.maketrans({"?": "？", ",": "，", ":": "：", ";": "；", "!": "！", "(": "（", ")": "）"})
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _has_cjk(text: str) -> bool:
+    return bool(re.search(rf"[{_CJK}]", text))
+
+
+def normalise_question(question: str) -> str:
+    """The question in simplified characters, half-width letters and digits, no OCR spaces, no filler."""
+    text = unicodedata.normalize("NFKC", question).strip()
+    if not _has_cjk(text):
+        return text  # English: only widths; its punctuation stays ASCII
+    text = _t2s().convert(text)
+    text = text.translate(_BACK_TO_CJK)
+    text = _SPACE_IN_CJK.sub("", text)
+    for _ in range(2):  # 「请问，我想了解一下：…」
+        text = _FILLER_HEAD.sub("", text).strip()
+    text = _FILLER_TAIL.sub("", text).strip()
+    if text and not re.search(r"[？?。！]$", text) and re.search(r"谁|哪|什么|多少|几|何|吗|是否|怎么|如何", text):
+        text += "？"
+    return text or question.strip()

@@ -1,0 +1,104 @@
+"""Is an article about what the question asks? Weighted by how rare each question word is in the archive (pure).
+
+A question's words are not equal: 「恒岳」「三期」「綦建国」 pick out one article, 「会议」「工作」
+match hundreds. Each word weighs its inverse document frequency in the archive's own
+index. A word the archive never uses weighs like the rarest word (most when it names
+something: a proper noun, a numbered thing like 三期): no article can state what the
+question asks with it, so a question resting on it is about something the paper never
+reported. Ordinary words a user chose in place of the paper's (「下去」「看看」) are mostly
+common words the archive has, so they weigh little.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+# jieba part-of-speech tags that name things: people, places, organisations, other proper nouns,
+# Latin letters. Times are not here: the question's dates narrow the search instead.
+_NAMING_TAGS = ("nr", "ns", "nt", "nz", "eng")
+# A numbered thing (三期, 第90次, 十九届) distinguishes one of a series from its siblings.
+_NUMBERED = re.compile(r"[0-9一二三四五六七八九十百两]+\s*(期|次|届|批|轮|号)")
+
+
+@dataclass(frozen=True)
+class Weighted:
+    """A question word, how much it counts, and whether the archive has it at all."""
+
+    term: str
+    weight: float
+    known: bool
+    naming: bool
+
+
+@lru_cache(maxsize=4096)
+def _naming(term: str) -> bool:
+    import jieba.posseg as pseg
+
+    if _NUMBERED.search(term) or re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", term):
+        return True
+    return any(p.flag.startswith(_NAMING_TAGS) for p in pseg.lcut(term))
+
+
+def weigh(terms: Iterable[str], document_frequency: Callable[[str], int | None], n_docs: int) -> list[Weighted]:
+    """Each term with its IDF weight; `document_frequency` is None for a word the archive never uses."""
+    out = []
+    n = max(n_docs, 1)
+    top = math.log(1 + n)  # the weight of a word in one document only
+    for t in dict.fromkeys(terms):
+        df = document_frequency(t)
+        naming = _naming(t)
+        if df is None or df == 0:
+            out.append(Weighted(t, top * (1.5 if naming else 1.0), False, naming))
+        else:
+            out.append(Weighted(t, math.log(1 + n / df), True, naming))
+    return out
+
+
+def coverage(weighted: list[Weighted], text: str) -> float:
+    """Share of the question's weight that a text contains (case-insensitive)."""
+    total = sum(w.weight for w in weighted)
+    if not total:
+        return 0.0
+    low = text.lower()
+    return sum(w.weight for w in weighted if w.term.lower() in low) / total
+
+
+def missing_names(weighted: list[Weighted], text: str) -> list[str]:
+    """Naming words of the question (proper nouns, numbered things) that the text does not contain."""
+    low = text.lower()
+    return [w.term for w in weighted if w.naming and w.term.lower() not in low]
+
+
+def numbered(term: str) -> bool:
+    """第90次, 三期, 十九届: one of a series."""
+    return bool(_NUMBERED.search(term))
+
+
+_SERIES = re.compile(r"第?\s*[0-9一二三四五六七八九十百两零〇]+\s*(?:期|次|届)")
+
+
+@lru_cache(maxsize=512)
+def _digits(text: str) -> str:
+    import warnings
+
+    import cn2an
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return cn2an.transform(text, "cn2an")
+    except (ValueError, KeyError, IndexError):
+        return text
+
+
+def series_conflict(question: str, text: str) -> bool:
+    """The question names one of a series (第90次, 三期, 十九届) that the text never names: another one is meant."""
+    wanted = [re.sub(r"\s+", "", m.group(0)) for m in _SERIES.finditer(question)]
+    if not wanted:
+        return False
+    have = _digits(re.sub(r"\s+", "", text))
+    return any(_digits(w).lstrip("第") not in have for w in wanted)

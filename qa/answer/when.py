@@ -1,0 +1,84 @@
+"""The time a question asks about, as a window of event dates (pure).
+
+「2025年的全区…会议」 means the one held in 2025, 「2022年6月17日…」 that day, "in June
+2022" that month. Meeting records carry event dates, so the window narrows which meeting
+a question names; a question whose window holds no such meeting is not answered with
+another year's. A year followed by 度 (「2023年度考核」) names a period reported on later,
+not when the event happened, and is no window.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_MONTHS = "january february march april may june july august september october november december".split()
+_DAY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?![\d至到\-—~])")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!度)")
+_EN_DAY = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r"),?\s+((?:19|20)\d{2})\b"
+    r"|\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b", re.I)
+_EN_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:of\s+)?((?:19|20)\d{2})\b", re.I)
+_EN_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
+
+
+@dataclass(frozen=True)
+class Window:
+    """Event dates a question allows: [start, end], and how precise the question was."""
+
+    start: dt.date
+    end: dt.date
+    precision: str  # "day", "month" or "year"
+
+
+def _day(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _month(y: int, m: int) -> Window | None:
+    if not 1 <= m <= 12:
+        return None
+    return Window(dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1]), "month")
+
+
+def question_window(question: str, slack_days: int = 1) -> Window | None:
+    """The most precise time the question names; None when it names none.
+
+    A day gets `slack_days` either side: a report's 昨日 and a reader's date can differ by one.
+    """
+    for m in _DAY.finditer(question):
+        if day := _day(int(m.group(1)), int(m.group(2)), int(m.group(3))):
+            slack = dt.timedelta(days=slack_days)
+            return Window(day - slack, day + slack, "day")
+    for m in _EN_DAY.finditer(question):
+        d, mon, y = (m.group(1), m.group(2), m.group(3)) if m.group(2) else (m.group(5), m.group(4), m.group(6))
+        if day := _day(int(y), _MONTHS.index(mon.lower()) + 1, int(d)):
+            slack = dt.timedelta(days=slack_days)
+            return Window(day - slack, day + slack, "day")
+    for m in _MONTH.finditer(question):
+        if w := _month(int(m.group(1)), int(m.group(2))):
+            return w
+    if m := _EN_MONTH.search(question):
+        return _month(int(m.group(2)), _MONTHS.index(m.group(1).lower()) + 1)
+    years = {int(y) for y in _YEAR.findall(question)}
+    if not re.search(r"[\u4e00-\u9fff]", question):
+        years |= {int(y) for y in _EN_YEAR.findall(question)}
+    if len(years) == 1:
+        y = years.pop()
+        return Window(dt.date(y, 1, 1), dt.date(y, 12, 31), "year")
+    return None
+
+
+def narrowed(window: Window | None, date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+    """The user's filters, narrowed by the question's own window (the filters win where they are tighter)."""
+    if window is None:
+        return date_from, date_to
+    low = max(d for d in (window.start, date_from) if d is not None)
+    high = min(d for d in (window.end, date_to) if d is not None)
+    return low, high

@@ -1,0 +1,109 @@
+"""How a question is understood before anything is looked up (pure: no index, no model)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from qa.answer.decompose import split_question
+from qa.answer.english import chinese_cues, link_names
+from qa.answer.normalise import normalise_question
+from qa.answer.relevance import Weighted, coverage, series_conflict, weigh
+from qa.answer.route import route
+from qa.answer.select import who_answer
+from qa.answer.when import question_window
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("誰主持了奇瑞項目推進工作專題會？", "谁主持了奇瑞项目推进工作专题会？"),
+    ("请问，谁主持了奇瑞项目推进工作专题会?", "谁主持了奇瑞项目推进工作专题会？"),
+    ("韩 世军都主持过什么会？", "韩世军都主持过什么会？"),
+    ("２０２１年的区长是谁", "2021年的区长是谁？"),
+    ("我想了解一下：德国ITEM项目年产值多少？麻烦告诉我。", "德国ITEM项目年产值多少？"),
+])
+def test_各种写法的问题归一成同一种写法(typed, meant):
+    assert normalise_question(typed) == meant
+
+
+def test_英文问题只统一宽度():
+    assert normalise_question("Who chaired the Chery meeting？") == "Who chaired the Chery meeting?"
+
+
+@pytest.mark.parametrize("question, parts", [
+    ("安全生产调度会在哪里召开？由谁主持？", ["安全生产调度会在哪里召开？", "安全生产调度会由谁主持？"]),
+    ("2021年和2024年的区长分别是谁？", ["2021年的区长是谁？", "2024年的区长是谁？"]),
+    ("龙山街道那次座谈会在哪里开的，谁主持的？", ["龙山街道那次座谈会在哪里开的", "龙山街道那次座谈会谁主持的？"]),
+])
+def test_复合问题拆成各自的问题_丢了主语的补回主语(question, parts):
+    assert [p.text for p in split_question(question)] == parts
+
+
+def test_第二问带着第一问的主语():
+    first, second = split_question("德国ITEM项目年产值多少？预计年税收多少？")
+    assert first.text == "德国ITEM项目年产值多少？"
+    assert second.text.startswith("德国ITEM项目") and second.text.endswith("预计年税收多少？")
+
+
+def test_靠前一问的部分按追问处理_单一问题不拆():
+    parts = split_question("谁接见了获奖运动员？还有哪些人参加接见？")
+    assert [p.follows for p in parts] == [False, True]
+    assert [p.text for p in split_question("韩世军、张元升出席了哪些会议？")] == ["韩世军、张元升出席了哪些会议？"]
+    en = split_question("Who led the inspection in June 2022, and which deputy head accompanied it?")
+    assert [p.follows for p in en] == [False, True] and en[1].text.startswith("which")
+
+
+@pytest.mark.parametrize("question, start, end, precision", [
+    ("2023年2月24日下午的常委会由谁主持？", dt.date(2023, 2, 23), dt.date(2023, 2, 25), "day"),
+    ("2022年6月区长到哪里调研？", dt.date(2022, 6, 1), dt.date(2022, 6, 30), "month"),
+    ("2025年的营商环境会议是谁主持的？", dt.date(2025, 1, 1), dt.date(2025, 12, 31), "year"),
+    ("Who chaired the meeting on 3 December 2025?", dt.date(2025, 12, 2), dt.date(2025, 12, 4), "day"),
+    ("What happened in June 2022?", dt.date(2022, 6, 1), dt.date(2022, 6, 30), "month"),
+])
+def test_问题里的时间成为事件日期的范围(question, start, end, precision):
+    w = question_window(question)
+    assert (w.start, w.end, w.precision) == (start, end, precision)
+
+
+def test_年度考核不是事件发生的时间():
+    assert question_window("2023年度考核结果是什么？") is None
+
+
+def test_英文里的拼音名字连到档案里的人_称谓加上中文():
+    people = {"綦建国", "欧阳振邦", "韩世军"}
+    assert link_names("Which meetings did Qi Jianguo chair?", people) == [("Qi Jianguo", "綦建国")]
+    assert link_names("What post did Ouyang Zhenbang hold?", people) == [("Ouyang Zhenbang", "欧阳振邦")]
+    cued = chinese_cues("Who was the party secretary that met Han Shijun?", people)
+    assert "韩世军" in cued and "区委书记" in cued
+
+
+def test_系列里的另一个不是所问的那个():
+    assert series_conflict("谁出席了第90次工作例会？", "第88次工作例会召开")
+    assert series_conflict("恒岳储能三期项目总投资多少？", "恒岳储能二期项目签约")
+    assert not series_conflict("第二十九次会议谁主持？", "区人大常委会第29次会议召开")
+    assert not series_conflict("奇瑞项目谁主持？", "奇瑞项目推进工作专题会")
+
+
+def test_档案里少见的词分量重_没有的词最重():
+    counts = {"会议": 90, "恒岳": 2}
+    weighted = weigh(["会议", "恒岳", "冠军"], counts.get, 100)
+    by = {w.term: w for w in weighted}
+    assert by["会议"].weight < by["恒岳"].weight <= by["冠军"].weight and not by["冠军"].known
+    assert coverage(weighted, "恒岳储能项目会议") > coverage(weighted, "全区工作会议")
+    assert coverage([Weighted("甲", 1.0, True, False)], "") == 0.0
+
+
+def test_谁做了什么取问题所问动作前面的人():
+    sentence = "11月3日，区政协副主席亓晓岚带队视察老旧小区改造工作，副区长毕安传陪同。"
+    assert who_answer("哪位副区长陪同？", sentence) == ["毕安传"]
+    assert who_answer("由谁带队？", sentence) == ["亓晓岚"]
+    assert who_answer("谁会见了客人？", sentence) == []
+
+
+def test_数人数的问题和问名单的问题分开():
+    people = {"綦建国"}
+    assert route("区政府常务会议有几位副区长参加？", people).count
+    assert not route("区政府常务会议有哪几位副区长参加？", people).count
+    assert route("哪些人列席了常委会？", people).role == "observer"
+    assert route("谁陪同视察？", people).role == "accompany"
+    assert route("2022年谁担任即墨区区长？", people).kind == "title_holder"

@@ -1,0 +1,140 @@
+"""Issue 12: events not articles, the full role taxonomy, names by evidence, titles with their bodies.
+
+Every report here is written for the test in the paper's style; none is an eval sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from qa.corpus.models import Article, Issue
+from qa.meetings.bodies import body_of, default_body, person_body, split_body
+from qa.meetings.extract import extract_meetings
+from qa.meetings.names import parse_person_part
+from qa.meetings.score import GoldEvents, event_report, score_events
+from qa.meetings.store import MeetingStore
+
+ISSUE_DAY = dt.date(2024, 4, 9)  # a Tuesday
+
+
+def _events(body: str, title: str = "全区工作会议召开", subtitle: str = "", day=ISSUE_DAY, article_id="lit-01"):
+    issue = Issue(source="lit.txt", sha256=article_id, issue_no=9, date=day)
+    article = Article(id=article_id, title=title, subtitle=subtitle, body=body, raw=body)
+    return extract_meetings(article, issue), issue, article
+
+
+def _roles(meeting) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for a in meeting.attendances:
+        out.setdefault(a.role, []).append(a.person)
+    return out
+
+
+def test_会后与随后另起一个事件_各有自己的人和日期():
+    events, _, _ = _events(
+        "昨日上午，全区春季农业生产工作会议在区行政中心召开。区委副书记、区长刘海川出席会议并讲话，副区长宋明远主持会议。"
+        "会后，刘海川主持召开全区防汛工作调度会，强调要压紧压实责任。副区长宋明远参加。\n"
+        "同日下午，区委常委会召开会议，区委书记周启航主持会议。"
+    )
+    assert [e.name for e in events] == ["全区春季农业生产工作会议", "全区防汛工作调度会", "区委常委会会议"]
+    assert _roles(events[0]) == {"attendee": ["刘海川"], "speaker": ["刘海川"], "chair": ["宋明远"]}
+    assert _roles(events[1]) == {"chair": ["刘海川"], "participant": ["宋明远"], "speaker": ["刘海川"]}
+    assert _roles(events[2]) == {"chair": ["周启航"]}
+    assert {e.date for e in events} == {dt.date(2024, 4, 8)}
+    assert events[1].parent_id == events[0].id and events[0].place == "区行政中心"
+
+
+def test_会前的插叙之后回到主会议():
+    events, _, _ = _events(
+        "昨日，全区招商引资工作会议召开。区委书记周启航出席会议并讲话。\n"
+        "会前，与会人员到区智能制造产业园观摩了部分项目。\n"
+        "周启航强调，要坚持项目为王。副区长宋明远参加会议。"
+    )
+    main = events[0]
+    assert set(_roles(main)) == {"attendee", "speaker", "participant"}
+    assert len(events) == 2 and events[1].people() == []
+
+
+def test_区领导分别到各地的综述是一个事件_每位领导都是检查者():
+    events, _, _ = _events(
+        "日前，区领导分别到各镇街检查安全生产工作。区委书记周启航到龙泉街道，检查危化品企业，强调要压实责任。"
+        "区委副书记、区长刘海川到环秀街道检查建筑工地。区人大常委会副主任綦卫东、区政协副主席逄晓梅分别到北安街道、"
+        "通济新区检查燃气设施。",
+        title="区领导检查安全生产工作",
+    )
+    assert len(events) == 1
+    assert _roles(events[0]) == {"inspector": ["周启航", "刘海川", "綦卫东", "逄晓梅"]}
+    assert events[0].date_approximate
+
+
+def test_全部角色_列席会见见证陪同收看带队():
+    meet, _, _ = _events(
+        "昨日下午，区委书记周启航会见了深圳华拓科技集团董事长欧阳明轩一行。副区长宋明远参加会见。"
+        "随后，周启航与欧阳明轩共同见证了华拓智能终端项目签约。",
+        title="周启航会见华拓科技集团客人",
+    )
+    assert _roles(meet[0]) == {"meet": ["周启航"], "participant": ["宋明远"]}
+    assert _roles(meet[1]) == {"witness": ["周启航", "欧阳明轩"]}
+    assert next(a.body for a in meet[1].attendances if a.person == "欧阳明轩") is None
+    council, _, _ = _events(
+        "上周五上午，区人大常委会召开第十次会议。区人大常委会主任仉海峰主持会议。副区长冼立新，区法院院长隗建华列席会议。"
+        "市人大常委会研究室主任亓文博列席指导。",
+        title="区人大常委会召开第十次会议",
+    )
+    assert _roles(council[0]) == {"chair": ["仉海峰"], "observer": ["冼立新", "隗建华", "亓文博"]}
+    assert council[0].date == dt.date(2024, 4, 5)
+    assert {a.person: a.body for a in council[0].attendances}["亓文博"] == "青岛市"
+    tour, _, _ = _events(
+        "4月3日，区政协主席矫振东带队视察全区河道治理工作，区政协副主席阎丽华参加视察，副区长宋明远陪同。",
+        title="区政协视察河道治理工作",
+    )
+    assert _roles(tour[0]) == {"leader": ["矫振东"], "inspector": ["矫振东"], "participant": ["阎丽华"], "accompany": ["宋明远"]}
+    watch, _, _ = _events(
+        "4月7日下午，全省森林防火工作电视电话会议召开。我区在区行政中心设分会场，区长刘海川在分会场参加收看。",
+        title="全省森林防火工作电视电话会议召开",
+    )
+    assert _roles(watch[0]) == {"viewer": ["刘海川"]}
+
+
+def test_罕见姓复姓四字名与无法识别的名字不丢名单():
+    assert parse_person_part("副区长綦卫东").name == "綦卫东"
+    assert parse_person_part("市长郗立群").name == "郗立群"  # unknown surname: the title vouches for it
+    assert parse_person_part("区领导上官思齐").name == "上官思齐"
+    assert parse_person_part("委员参加") is None or parse_person_part("委员参加").name is None
+    events, _, _ = _events(
+        "昨日，全区工作会议召开。区长刘海川主持会议。区领导司马青云、宓晓光、郗立群、傅文涛参加会议。"
+    )
+    assert events[0].people("participant") == ["司马青云", "宓晓光", "郗立群", "傅文涛"]
+
+
+def test_职务带所属机构_别区的区长不是即墨区区长(tmp_path):
+    assert person_body(["城阳区委副书记", "区长"]) == "城阳区"
+    assert person_body(["胶州市委副书记", "市长"]) == "胶州市"
+    assert person_body(["区委副书记", "区长"]) == "即墨区"
+    assert body_of("浙江华拓集团董事长") is None and body_of("省委副书记") == "山东省"
+    assert split_body("城阳区区长") == ("城阳区", "区长") and default_body("区长") == "即墨区"
+    day = dt.date(2024, 4, 9)
+    issue = Issue(source="lit.txt", sha256="b", issue_no=9, date=day, articles=[
+        Article(id="lit-01", title="全区工作会议召开", body="昨日，全区工作会议召开。区委副书记、区长刘海川主持会议。", raw=""),
+        Article(id="lit-02", title="城阳区召开工作会议", body="4月7日，城阳区召开工作会议。城阳区委副书记、区长鲍明德主持会议。", raw=""),
+    ])
+    with MeetingStore(tmp_path / "m.sqlite") as store:
+        store.upsert_issue(issue)
+        assert [h.person for h in store.holders_of("区长")] == ["刘海川"]
+        assert [h.person for h in store.holders_of("即墨区区长")] == ["刘海川"]
+        assert [h.person for h in store.holders_of("城阳区区长")] == ["鲍明德"]
+        assert {h.person for h in store.holders_of("区长", body=None)} == {"刘海川", "鲍明德"}
+        assert store.bodies_of("鲍明德") == ["城阳区"]
+
+
+def test_事件金标评分_封存模式只有汇总():
+    events, issue, _ = _events("昨日，全区工作会议召开。区长刘海川主持会议。副区长宋明远参加会议。")
+    gold = GoldEvents.model_validate({"events": [{
+        "file": "lit.txt", "quote": "全区工作会议召开", "name": "全区工作会议", "date": "2024-04-08",
+        "people": [{"name": "刘海川", "role": "chair", "titles": ["区长"], "body": "即墨区"},
+                   {"name": "王某某", "role": "participant", "titles": [], "body": "即墨区"}]}]})
+    s = score_events(gold, events, "lit", details=False)
+    assert (s.total.gold, s.total.found, s.total.right, s.matched_events) == (2, 2, 1, 1)
+    text = event_report(s, details=False)
+    assert "王某某" not in text and "宋明远" not in text and "漏抽" not in text
+    assert "chair" in text and "participant" in text
