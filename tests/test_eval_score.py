@@ -224,3 +224,13 @@ def test_名单的人数由所列的人数得出_不算无据():
     inflated = score_answer(_a("出席的区领导共5位：张元升、辛启鑫、于澎。[1]", [_cite(1, "a-01")]), q, ARTICLES, KNOWN)
     assert counted.correct and not counted.grounding_violations
     assert inflated.grounding_violations == ["5"]
+
+
+def test_引用别的文章只要它本身陈述了全部事实也算引用正确():
+    q = GoldQuestion(id="w", type="who_held", question="2021年的区长是谁？", answerable=True, gold_facts=["张元升"],
+                     gold_articles=["a-02"])
+    other = score_answer(_a("张元升。[1]", [_cite(1, "a-01")]), q, ARTICLES, KNOWN)
+    assert other.correct_cited
+    unrelated = GoldQuestion(id="n", type="number", question="产能？", answerable=True, gold_facts=["800吨"],
+                             gold_articles=["a-02"])
+    assert not score_answer(_a("800吨[1]", [_cite(1, "a-01")]), unrelated, ARTICLES, KNOWN).correct_cited

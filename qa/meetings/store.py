@@ -38,7 +38,9 @@ def _iso(day: dt.date | None) -> str | None:
 class MeetingStore:
     """The meeting records of every ingested issue; one SQLite file inside the index directory."""
 
-    name = "meetings"
+    # The ingest manifest remembers which sinks saw which file by this name: a new extractor
+    # version is a new name, so the next `qa ingest` hands every file to the new extractor.
+    name = f"meetings-v{EXTRACTOR_VERSION}"
 
     def __init__(self, db: Path | str | sqlite3.Connection):
         if isinstance(db, sqlite3.Connection):
