@@ -39,8 +39,10 @@ from qa.errors import BadQuestion
 NOT_FOUND = "未在报纸中找到"
 # Share of the question's (rarity-weighted) words an article must hold to be about it; set on dev.
 MIN_RELEVANCE = 0.6
+_TIME_WORDS = re.compile(r"(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?(?:上午|下午|晚上|前后|初|底|中旬|上旬|下旬)?"
+                         r"(?<=[年月日号午上初底旬])")
 # … and the share its answering sentence, with the headline, must hold.
-MIN_SENTENCE_RELEVANCE = 0.3
+MIN_SENTENCE_RELEVANCE = 0.4
 # How long after an event its report may appear (a year's figures are printed the next January).
 REPORT_LAG = dt.timedelta(days=45)
 
@@ -162,6 +164,9 @@ class AnswerEngine:
             subject = focus.meeting or focus.topic or focus.person
             resolved = f"{subject}{q}" if subject else q
         r = route(resolved, people, titles)
+        if r.kind == "meeting" and not r.count and asks(resolved) in ("place", "date", "number"):
+            # 「视察时去了哪些镇」 names a role but asks where: the text answers it, not the role lists
+            r = Route("retrieval", person=r.person, year=r.year, month=r.month, ordinals=r.ordinals)
         answer = None
         if r.kind == "issue":
             answer = self._issue(question, r)
@@ -259,7 +264,8 @@ class AnswerEngine:
         for candidate in candidates[:4]:
             # what the question asks beyond naming the article (its words outside the headline) must be
             # in the sentence: 「…大赛的冠军是哪支队伍」 is not answered by a sentence about the contest
-            asked = [w for w in weighted if w.term.lower() not in candidate.passage.title.lower()]
+            asked = [w for w in weighted if w.term.lower() not in candidate.passage.title.lower()
+                     and (not w.known or relevance.names_a_thing(w.term))]
             if asked and relevance.coverage(asked, candidate.sentence) < MIN_SENTENCE_RELEVANCE:
                 continue
             short, ok = self._short_answer(kind, resolved, candidate, terms, people)
@@ -305,9 +311,13 @@ class AnswerEngine:
             return False
         return relevance.coverage(weighted, text) >= MIN_RELEVANCE
 
-    @staticmethod
-    def _cjk_terms(question: str) -> list[str]:
-        terms = content_terms(question)
+    def _cjk_terms(self, question: str) -> list[str]:
+        # Dates narrow the search (question_window); as words they only mislead the tokenizer (「2022年区」).
+        # Words come from the dictionary only (no guessed new words like 「时去」); the people the archive
+        # knows are words too.
+        text = _TIME_WORDS.sub("，", question)
+        people = [p for p in (self.records.known_people() if self.records else ()) if p in text]
+        terms = list(dict.fromkeys(content_terms(text, guess_words=False) + people))
         cjk = [t for t in terms if re.search(r"[\u4e00-\u9fff]", t) or re.search(r"\d", t) or t.isupper()]
         return cjk or terms
 

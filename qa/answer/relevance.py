@@ -102,3 +102,15 @@ def series_conflict(question: str, text: str) -> bool:
         return False
     have = _digits(re.sub(r"\s+", "", text))
     return any(_digits(w).lstrip("第") not in have for w in wanted)
+
+
+@lru_cache(maxsize=4096)
+def names_a_thing(term: str) -> bool:
+    """A noun, name, number or Latin word (what a question asks about), not a verb (「举行」 and 「召开」 are said
+    either way, and a paraphrase changes verbs first)."""
+    import jieba.posseg as pseg
+
+    if re.fullmatch(r"[A-Za-z0-9.%]+", term):
+        return True
+    flags = [p.flag for p in pseg.lcut(term)]
+    return any(f.startswith(("n", "m", "eng", "s", "f")) and f != "vn" for f in flags)

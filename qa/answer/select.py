@@ -64,10 +64,13 @@ def asks(question: str) -> Asks:
     return "other"
 
 
-def content_terms(question: str) -> list[str]:
-    """The question's searchable words (jieba tokens and Latin words), without question words."""
+def content_terms(question: str, guess_words: bool = True) -> list[str]:
+    """The question's searchable words (jieba tokens and Latin words), without question words.
+
+    `guess_words=False`: dictionary words only, no words jieba's HMM guesses from unknown runs.
+    """
     terms = []
-    for tok in jieba.lcut(question):
+    for tok in jieba.lcut(question, HMM=guess_words):
         tok = tok.strip()
         if not tok or tok.lower() in _EN_STOP or tok in _STOP or tok in _ASK_WORDS or tok.startswith(_ASK_HEADS):
             continue
