@@ -265,7 +265,7 @@ class AnswerEngine:
             # what the question asks beyond naming the article (its words outside the headline) must be
             # in the sentence: 「…大赛的冠军是哪支队伍」 is not answered by a sentence about the contest
             asked = [w for w in weighted if w.term.lower() not in candidate.passage.title.lower()
-                     and (not w.known or relevance.names_a_thing(w.term))]
+                     and relevance.names_a_thing(w.term)]
             if asked and relevance.coverage(asked, candidate.sentence) < MIN_SENTENCE_RELEVANCE:
                 continue
             short, ok = self._short_answer(kind, resolved, candidate, terms, people)

@@ -105,12 +105,12 @@ def series_conflict(question: str, text: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def names_a_thing(term: str) -> bool:
+def names_a_thing(term: str, verbal_nouns: bool = False) -> bool:
     """A noun, name, number or Latin word (what a question asks about), not a verb (「举行」 and 「召开」 are said
-    either way, and a paraphrase changes verbs first)."""
+    either way, and a paraphrase changes verbs first). `verbal_nouns`: 投资, 增长 count as things too."""
     import jieba.posseg as pseg
 
     if re.fullmatch(r"[A-Za-z0-9.%]+", term):
         return True
     flags = [p.flag for p in pseg.lcut(term)]
-    return any(f.startswith(("n", "m", "eng", "s", "f")) and f != "vn" for f in flags)
+    return any(f.startswith(("n", "m", "eng", "s", "f")) or (verbal_nouns and f == "vn") for f in flags)

@@ -27,17 +27,22 @@ _TITLE_EN = {"mayor": "区长", "party secretary": "区委书记"}
 _ROLE_WORDS: list[tuple[MeetingRole, re.Pattern]] = [
     ("chair", re.compile(r"主持|chair|presid", re.I)),
     ("observer", re.compile(r"列席|sat in|sit in|observer", re.I)),
-    ("accompany", re.compile(r"陪同|随同|跟着|一起去|accompan", re.I)),
-    ("viewer", re.compile(r"收看|watch", re.I)),
+    ("accompany", re.compile(r"陪同|陪着|陪伴|随同|跟着|一起去|accompan", re.I)),
+    ("viewer", re.compile(r"收看|看会|watch", re.I)),
     ("witness", re.compile(r"见证|witness", re.I)),
     ("leader", re.compile(r"带领|率队|率领|带队|领队|\blead\b|\bled\b|headed", re.I)),
-    ("speaker", re.compile(r"讲话|讲了话|致辞|发言|作.{0,6}报告|辅导|speak|spoke|speech|brief|report", re.I)),
+    ("speaker", re.compile(r"讲话|讲了话|讲的话|致辞|发言|作.{0,6}报告|汇报|辅导|讲课|授课|通报|speak|spoke|speech|brief|report", re.I)),
     ("participant", re.compile(r"参加|参与|参会|到会|take part|took part|participat", re.I)),
     ("attendee", re.compile(r"出席|与会|哪些领导|attend", re.I)),
-    ("meet", re.compile(r"会见|接见|会晤|met with|\bmet\b|meet", re.I)),
+    ("meet", re.compile(r"会见|接见|会晤|会面|接待|见面|met with|\bmet\b|meet", re.I)),
     ("inspector", re.compile(r"调研|视察|检查|督导|考察|观摩|inspect|visit", re.I)),
 ]
-_ASKS_PERSON_MEETINGS = re.compile(r"(哪些|什么)(会议|活动)|which meetings|what meetings", re.I)
+_ASKS_PERSON_MEETINGS = re.compile(
+    r"(哪些|什么|哪几[场次个]?)\S{0,4}(会议?|活动)|(会议?|活动)\S{0,8}(哪些|哪几)|which meetings|what meetings", re.I)
+# What is left of a who-holds-this-post question once the post, the time and the asking are taken away.
+_POST_QUESTION_NOISE = re.compile(
+    r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月(?:份)?|\d{1,2}\s*[日号]|年初|年底|上半年|下半年|时候?|期间|当时|"
+    r"谁|哪位|哪一位|是|的|担任|出任|任|由|一职|现任|当年|即墨区?|我区|全区|那|这|呢|啊|请问|[A-Za-z']+|[？?，,。\s\d]")
 _ASKS_ROLE = re.compile(r"(什么|何)(职务|职位|身份|职)|担任何职|的职务|的职位|的身份|"
                         r"what (?:post|position|title|role|job)|which (?:post|position)", re.I)
 _ASKS_WHO = re.compile(r"谁|哪位|哪一位|who", re.I)
@@ -90,7 +95,9 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
     title = title or next((zh for en, zh in _TITLE_EN.items() if en in q.lower()), None)
     if person and _ASKS_ROLE.search(q):
         return Route("person_role", person=person, year=year, month=month)
-    if title and _ASKS_WHO.search(q) and not any(p.search(q) for _, p in _ROLE_WORDS):
+    if (title and _ASKS_WHO.search(q) and not any(p.search(q) for _, p in _ROLE_WORDS)
+            and len(_POST_QUESTION_NOISE.sub("", q.replace(title, ""))) <= 4):
+        # only the post, a time and the asking: 「2022年谁担任即墨区区长？」, not 「哪位副区长陪着去的」
         return Route("title_holder", title=title, year=year, month=month)
 
     role = next((r for r, p in _ROLE_WORDS if p.search(q)), None)

@@ -55,10 +55,11 @@ def asks(question: str) -> Asks:
     q = question.lower()
     if re.search(r"多少|几个|几名|几支|增速|比例|how much|how many|growth rate|investment|amount", q):
         return "number"
-    if re.search(r"哪里|在哪|何地|地点|什么地方|哪儿|哪[个些所家]?(?:街道|镇|村|地方|学校|场所|会场)|where", q):
-        return "place"
-    if re.search(r"哪天|哪一天|什么时候|何时|日期|when|what date", q):
+    # the day before the place: 「在哪一天举行」 asks when, though it says 在哪
+    if re.search(r"哪天|哪一天|什么时候|何时|日期|几月几[日号]|when|what date", q):
         return "date"
+    if re.search(r"哪里|在哪|何地|地点|什么地方|哪儿|哪[个些所家几]?(?:街道|镇|村|地方|学校|场所|会场)|where", q):
+        return "place"
     if re.search(r"是谁|谁|哪位|哪几位|哪些人|哪些领导|什么人|\bwho\b", q):
         return "who"
     return "other"
@@ -136,7 +137,10 @@ def _number_answer(question: str, sentence: str, terms: list[str], topic: str = 
     number taken is the one printed after it.
     """
     # a word of the headline (大赛) names the topic, not the measure
-    measures = [t for t in measure_terms(question, terms) if t not in topic]
+    from qa.answer.relevance import names_a_thing
+
+    # a measure is a thing (年产值, 投资额); a verb before 多少 (建成, 接待) is how the user put it
+    measures = [t for t in measure_terms(question, terms) if t not in topic and names_a_thing(t, verbal_nouns=True)]
     if measures:
         if not any(_names_measure(sentence, t) for t in measures):
             return None
