@@ -107,3 +107,8 @@ def test_数人数的问题和问名单的问题分开():
     assert route("哪些人列席了常委会？", people).role == "observer"
     assert route("谁陪同视察？", people).role == "accompany"
     assert route("2022年谁担任即墨区区长？", people).kind == "title_holder"
+
+
+def test_英文日期的报纸期号问题走期号目录():
+    r = route("Which issue number was the paper dated May 21, 2024?", set())
+    assert r.kind == "issue" and r.date == (2024, 5, 21)

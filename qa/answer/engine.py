@@ -10,7 +10,7 @@ from typing import Iterator, Protocol
 
 from llama_index.core.llms import LLM
 
-from qa.answer import ground
+from qa.answer import ground, relevance
 from qa.answer.followup import Focus, resolve, topic_of
 from qa.answer.jobs import choose, compose
 from qa.answer.decompose import split_question
@@ -27,10 +27,10 @@ from qa.answer.select import (
     number_answer,
     person_names,
     place_answer,
-    who_answer,
     rank_sentences,
+    sentences,
+    who_answer,
 )
-from qa.answer import relevance
 from qa.answer.relevance import Weighted
 from qa.answer.when import narrowed, question_window
 from qa.catalog import Catalog
@@ -247,8 +247,15 @@ class AnswerEngine:
         weighted = self._weigh(terms)
         # An article is about the question when it holds most of the question's weight (rare words
         # count most) and names no other one of a series (二期 for 三期, 第88次 for 第90次).
-        about = [p for p in passages if self._about(weighted, p, resolved)]
-        candidates = rank_sentences(resolved, about, limit=8, weighted=weighted)
+        english = is_english(question)
+        if english:
+            # no shared words to weigh across languages: the best article of (cross-lingual) retrieval,
+            # their sentences ordered by the embedder's likeness to the question
+            about = passages[:1]
+            candidates = self._closest_sentences(resolved, about)
+        else:
+            about = [p for p in passages if self._about(weighted, p, resolved)]
+            candidates = rank_sentences(resolved, about, limit=8, weighted=weighted)
         if not candidates:
             nearest = rank_sentences(resolved, passages, limit=5, weighted=weighted)
             return self._abstain(question, nearest, f"{NOT_FOUND}能回答该问题的报道。", retrieved)
@@ -266,7 +273,7 @@ class AnswerEngine:
             # in the sentence: 「…大赛的冠军是哪支队伍」 is not answered by a sentence about the contest
             asked = [w for w in weighted if w.term.lower() not in candidate.passage.title.lower()
                      and relevance.names_a_thing(w.term)]
-            if asked and relevance.coverage(asked, candidate.sentence) < MIN_SENTENCE_RELEVANCE:
+            if not english and asked and relevance.coverage(asked, candidate.sentence) < MIN_SENTENCE_RELEVANCE:
                 continue
             short, ok = self._short_answer(kind, resolved, candidate, terms, people)
             if ok:
@@ -297,6 +304,20 @@ class AnswerEngine:
             return [p.article_id for p in passages[:1]]  # no shared words to weigh across languages
         weighted = self._weigh(self._cjk_terms(question))
         return [p.article_id for p in passages if self._about(weighted, p, question)]
+
+    def _closest_sentences(self, question: str, passages: list[Passage], limit: int = 6) -> list[Candidate]:
+        """Sentences of the passages, most like the question by the embedder (e5 is multilingual)."""
+        embedder = getattr(getattr(self.passages, "index", None), "embedder", None)
+        pool = [(p, s) for p in passages for s in sentences(p.body)][:40]
+        if embedder is None or not pool:
+            return rank_sentences(question, passages, limit=limit)
+        import numpy as np
+
+        query = np.asarray(embedder.get_query_embedding(question))
+        texts = np.asarray(embedder.get_text_embedding_batch([s for _, s in pool]))
+        scores = texts @ query - 0.02 * np.asarray([p.rank for p, _ in pool])
+        order = np.argsort(-scores)[:limit]
+        return [Candidate(pool[i][0], pool[i][1], float(scores[i])) for i in order]
 
     def _weigh(self, terms: list[str]) -> list[Weighted]:
         weigh = getattr(self.passages, "weigh", None)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from qa.answer.when import question_window
 from typing import Literal
 
 RouteKind = Literal["issue", "meeting", "person_meetings", "person_role", "title_holder", "retrieval"]
@@ -12,7 +14,7 @@ MeetingRole = Literal["chair", "attendee", "participant", "speaker", "leader", "
 
 _ISSUE_NO = re.compile(r"第\s*(\d{3,5})\s*期|issue\s*(?:no\.?\s*)?(\d{3,5})", re.I)
 _ASKS_DATE = re.compile(r"哪天|哪一天|日期|什么时候|何时|出版|when|date|published", re.I)
-_ASKS_ISSUE_NO = re.compile(r"第几期|哪一期|期号|which issue|issue number", re.I)
+_ASKS_ISSUE_NO = re.compile(r"第几期|哪一期|期号|which issue|issue number|issue no", re.I)
 _FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年|\bin\s+(?:\w+\s+)?((?:19|20)\d{2})\b", re.I)
 _MONTH = re.compile(r"(?:(?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
@@ -89,6 +91,8 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
     full = _FULL_DATE.search(q)
     if full and _ASKS_ISSUE_NO.search(q):
         return Route("issue", date=tuple(int(x) for x in full.groups()))
+    if _ASKS_ISSUE_NO.search(q) and (w := question_window(q, slack_days=0)) and w.precision == "day":
+        return Route("issue", date=(w.start.year, w.start.month, w.start.day))  # "the paper dated May 21, 2024"
 
     titles = set(TITLES) | {t for t in known_titles if len(t) >= 2}
     title = next((t for t in sorted(titles, key=len, reverse=True) if t in q), None)
