@@ -41,6 +41,8 @@ NOT_FOUND = "未在报纸中找到"
 MIN_RELEVANCE = 0.6
 _TIME_WORDS = re.compile(r"(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?(?:上午|下午|晚上|前后|初|底|中旬|上旬|下旬)?"
                          r"(?<=[年月日号午上初底旬])")
+# … the share of it an event's name must hold when the event was found through its report …
+MIN_EVENT_RELEVANCE = 0.25
 # … and the share its answering sentence, with the headline, must hold.
 MIN_SENTENCE_RELEVANCE = 0.4
 # How long after an event its report may appear (a year's figures are printed the next January).
@@ -225,6 +227,11 @@ class AnswerEngine:
         if (found is None or not found.lines) and r.kind == "meeting":
             # the question names the meeting in its own words: let retrieval find the report
             found = self.records.answer(resolved, r, date_from, date_to, window, self._about_articles(resolved, window))
+            if found is not None and found.focus.meeting and not is_english(question):
+                # the report is about the question, but is this event? Its name must carry the question's words
+                weighted = self._weigh(self._cjk_terms(resolved))
+                if relevance.coverage(weighted, found.focus.meeting) < MIN_EVENT_RELEVANCE:
+                    found = None
         if found is None or not found.lines:
             if r.kind in ("title_holder", "person_role", "person_meetings") or r.ordinals:
                 # the records are the authority here: text search would only guess

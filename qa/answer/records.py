@@ -7,7 +7,7 @@ import re
 
 from qa.answer.engine import Evidence, RecordAnswer, cn_date
 from qa.answer.followup import Focus
-from qa.answer.route import Route
+from qa.answer.route import TITLES, Route
 from qa.answer.when import Window
 from qa.meetings.models import ROLE_LABELS, Evidence as RecordEvidence, Meeting, MeetingMatch, RoleAnswer, TitleSpan
 from qa.meetings.query import role_answer
@@ -90,16 +90,17 @@ class MeetingRecords:
             attendances = [a for a in attendances if a.venue == "branch"] or attendances
         elif "主会场" in question or "市领导" in question:
             attendances = [a for a in attendances if a.venue == "main"] or attendances
-        if r.title and r.title not in best.meeting.name:
-            # 「哪些副区长参加」: only those the report titles so (a 常务副区长 is a 副区长 too)
-            titled = [a for a in attendances if any(r.title in t for t in a.titles)]
+        asked_titles = self._titles_in(question, best.meeting.name)
+        if asked_titles:
+            # 「哪些副区长参加」, 「常务副区长和副区长几位」: only those the report titles so (a 常务副区长 is a 副区长 too)
+            titled = [a for a in attendances if any(t in held for t in asked_titles for held in a.titles)]
             attendances = titled or attendances
         names = list(dict.fromkeys(a.person for a in attendances))
         meeting, who = best.meeting, "、".join(names)
         label = ROLE_LABELS.get(role, "参加") if role else "参加"
         if r.count:
             # a count is the list counted: the names are the evidence, the number is theirs
-            kind = r.title or "人"
+            kind = "、".join(asked_titles) if asked_titles else "人"
             text = f"{label}{meeting.name}的{kind}共{len(names)}位：{who}。"
         elif role in ("chair", "leader"):
             text = f"{meeting.name}由{who}{ROLE_LABELS[role]}。"
@@ -110,6 +111,16 @@ class MeetingRecords:
         evidence = list(dict.fromkeys(_ev(a.evidence) for a in attendances))
         return RecordAnswer([(text, evidence)], Focus(person=names[0] if len(names) == 1 else None, meeting=meeting.name),
                             set(names), derived={str(len(names))} if r.count else set())
+
+    def _titles_in(self, question: str, meeting_name: str) -> list[str]:
+        """The posts a question names (longest first, each place in the question once), not those in the meeting's name."""
+        text = question.replace(meeting_name, "")
+        found = []
+        for title in sorted(self.known_titles() | set(TITLES), key=len, reverse=True):
+            if len(title) >= 2 and title in text:
+                found.append(title)
+                text = text.replace(title, "□")
+        return found
 
     def _in_articles(self, articles: list[str], role, date_from, date_to, window) -> list[RoleAnswer]:
         """The meetings told by the articles retrieval found for the question (best article first) that

@@ -49,6 +49,8 @@ _ASKS_ROLE = re.compile(r"(什么|何)(职务|职位|身份|职)|担任何职|�
                         r"what (?:post|position|title|role|job)|which (?:post|position)", re.I)
 _ASKS_WHO = re.compile(r"谁|哪位|哪一位|who", re.I)
 # 「哪几位」 asks who, 「几位」 how many
+# 「孙杰主持的座谈会，哪些副区长参加？」 asks for people at a meeting, not for a person's meetings.
+_ASKS_PEOPLE = re.compile(r"谁|哪位|哪几位|哪些(?:人|领导|副|区领导|同志|嘉宾)|哪(?:个|位)?领导")
 _ASKS_COUNT = re.compile(r"(?<!哪)(?:几位|几名|几个人|几人)|多少位|多少名|多少人|how many", re.I)
 
 
@@ -105,7 +107,7 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
         return Route("title_holder", title=title, year=year, month=month)
 
     role = next((r for r, p in _ROLE_WORDS if p.search(q)), None)
-    if person and _ASKS_PERSON_MEETINGS.search(q):
+    if person and _ASKS_PERSON_MEETINGS.search(q) and not _ASKS_PEOPLE.search(q):
         return Route("person_meetings", person=person, role=role or "any", year=year, month=month)
     count = bool(_ASKS_COUNT.search(q))
     if role and (count or re.search(r"谁|哪些|哪位|哪几|名单|who|which", q, re.I)):
