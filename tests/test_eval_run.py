@@ -121,6 +121,15 @@ def test_sealed第一次运行定下限_之后低于下限就失败():
     assert not result.ok and any("sealed 总体 correct" in f for f in result.failures)
 
 
+def test_sealed下限只看总的数字_拒答与作答之间可以此消彼长():
+    report = _report(ScriptedSystem(GOOD), None)
+    report.sealed = True
+    floor = {"overall": {"correct": 0.5, "abstain_recall": 1.0, "false_refusal_rate": 0.0}}
+    assert check_sealed(report, floor, Gates()).ok  # only the summary figures are floors
+    assert set(floor_from(report, Gates())["overall"]) <= {"correct_cited", "correct", "grounding_violation_rate",
+                                                           "hit_at_5", "ceiling"}
+
+
 def test_门槛文件写错了直接报错(tmp_path):
     path = tmp_path / "g.toml"
     path.write_text("dev_tolerence = 0.5\n", encoding="utf-8")

@@ -22,6 +22,10 @@ from qa.eval.score import METRIC_BY_KEY
 
 # The figures a level or floor records: the ones a user feels.
 GATED = ("correct_cited", "correct", "abstain_recall", "false_refusal_rate", "grounding_violation_rate", "hit_at_5")
+# The sealed floor holds the summary figures only: correctness already counts refusing the
+# unanswerable and answering the answerable, so its parts may trade against each other
+# (three more refusals missed for forty more right answers) while the whole may not fall.
+SEALED_FLOOR = ("correct_cited", "correct", "grounding_violation_rate", "hit_at_5", "ceiling")
 
 
 class BadGates(QAError):
@@ -119,6 +123,8 @@ def check_sealed(report: EvalReport, floor: dict | None, gates: Gates) -> CheckR
         return result
     now = figures(report, groups=False).get("overall", {})
     for key, ref in floor.get("overall", {}).items():
+        if key not in SEALED_FLOOR:
+            continue
         _compare(result, "sealed 总体", key, now.get(key), ref, 0.0)
     _errors(report, gates, result)
     result.ok = not result.failures
@@ -135,7 +141,7 @@ def floor_from(report: EvalReport, gates: Gates) -> dict:
     """The sealed floor: the first run's overall figures moved by the margin, in the direction of worse."""
     overall = figures(report, groups=False).get("overall", {})
     floor = {}
-    for key, value in overall.items():
+    for key, value in ((k, v) for k, v in overall.items() if k in SEALED_FLOOR):
         lower_better = key in METRIC_BY_KEY and METRIC_BY_KEY[key].better == "lower"
         floor[key] = round(min(1.0, value + gates.sealed_margin) if lower_better else max(0.0, value - gates.sealed_margin), 4)
     return {"overall": floor, "set_by": report.commit or "", "created": report.created.isoformat()}
