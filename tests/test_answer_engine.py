@@ -187,3 +187,17 @@ def test_数人数的问题给出人数和名单(engine):
 def test_英文问题里的拼音名字连到档案里的人(engine):
     a = engine.ask("Which meetings did Han Shijun chair?")
     assert a.mode == "meetings" and "韩世军" in a.answer and a.citations
+
+
+def test_接地检查删掉无据的句子后不会只剩下引用标记(engine):
+    """A record answer whose only sentence loses its support (a later issue, another year) falls back to the
+    cited sentence itself, never to a bare 「[1]」."""
+    from qa.answer.models import Answer, Citation
+
+    first = engine.ask("奇瑞项目推进工作专题会是谁主持的？")
+    cited = first.citations[0]
+    unsupported = Answer(question="区长是谁？", answer="2030年的区长：王五。[1]", mode="meetings",
+                         citations=[Citation(**cited.model_dump())])
+    checked = engine._grounded(unsupported, engine.records.known_people())
+    assert checked.answer.strip() != "[1]" and re.sub(r"\[\d+\]", "", checked.answer).strip()
+    assert checked.mode == "extractive" and "王五" not in checked.answer
