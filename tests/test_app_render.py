@@ -70,16 +70,17 @@ def test_文章中的HTML被转义():
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
-def test_会议表按角色列出与会者_主持单列():
+def test_会议表按角色列出与会者_主持单列_每种角色都列出():
     from qa.meetings.models import Attendance, Evidence, Meeting
 
     ev = Evidence(article_id="x-01", title="t", source="s", quote="q", start=0, end=1)
-    people = [("韩世军", "chair"), ("张元升", "attendee"), ("于澎", "attendee"), ("毕安传", "participant")]
+    people = [("韩世军", "chair"), ("张元升", "attendee"), ("于澎", "attendee"), ("毕安传", "participant"),
+              ("褚洪涛", "observer")]
     meeting = Meeting(id="x-01#1", name="奇瑞项目推进工作专题会议", name_evidence=ev, date=dt.date(2021, 11, 3),
                       article_id="x-01", article_title="t", issue_no=2415, issue_date=dt.date(2021, 11, 4), source="s",
                       attendances=[Attendance(meeting_id="x-01#1", person=p, role=r, evidence=ev) for p, r in people])
     assert render.meeting_row(meeting) == ["2021-11-03", "奇瑞项目推进工作专题会议", "", "韩世军",
-                                           "出席：张元升、于澎；参加：毕安传", "第2415期 · 2021年11月4日"]
+                                           "出席：张元升、于澎；参加：毕安传；列席：褚洪涛", "第2415期 · 2021年11月4日"]
 
 
 def test_登录时只有管理员能导入_不登录时本机用户都能导入():

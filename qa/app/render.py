@@ -223,7 +223,7 @@ def meeting_row(meeting: Meeting) -> list[str]:
     """One row of the meetings table (MEETING_HEADERS); everyone but the chair listed by role."""
     chair = "、".join(_names(meeting, "chair") + _names(meeting, "convener"))
     others = []
-    for role in ("attendee", "participant", "leader", "speaker", "accompany"):
+    for role in (r for r in ROLES if r not in ("chair", "convener")):  # every role the records keep
         names = _names(meeting, role)
         if names:
             others.append(f"{ROLE_LABELS[role]}：{'、'.join(names)}")
