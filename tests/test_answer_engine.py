@@ -201,3 +201,8 @@ def test_接地检查删掉无据的句子后不会只剩下引用标记(engine)
     checked = engine._grounded(unsupported, engine.records.known_people())
     assert checked.answer.strip() != "[1]" and re.sub(r"\[\d+\]", "", checked.answer).strip()
     assert checked.mode == "extractive" and "王五" not in checked.answer
+
+
+def test_问照片的问题由图片说明回答(engine):
+    a = engine.ask("照片上的缝纫工人们在什么系统下制作产品？")
+    assert "智能吊挂系统" in a.answer and a.citations

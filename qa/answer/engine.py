@@ -345,7 +345,11 @@ class AnswerEngine:
         # knows are words too.
         text = _TIME_WORDS.sub("，", question)
         people = [p for p in (self.records.known_people() if self.records else ()) if p in text]
-        terms = list(dict.fromkeys(content_terms(text, guess_words=False) + people))
+        known = set(content_terms(text, guess_words=False))
+        in_archive = getattr(self.passages, "in_archive", lambda term: False)
+        # a word jieba guesses (墨河, 冬酿) stays when the archive prints it; 「时去」「年区」 it never does
+        guessed = [t for t in content_terms(text) if t in known or in_archive(t)]
+        terms = list(dict.fromkeys(guessed + [t for t in known if t not in guessed] + people))
         cjk = [t for t in terms if re.search(r"[\u4e00-\u9fff]", t) or re.search(r"\d", t) or t.isupper()]
         return cjk or terms
 

@@ -24,7 +24,7 @@ _STOP = set(
 )
 # Words that ask rather than name: 「几个」「多少」「哪些」, and counting adverbs around them.
 _ASK_HEADS = ("哪", "什么", "多少", "几")
-_ASK_WORDS = {"一共", "总共", "分别", "请问"}
+_ASK_WORDS = {"一共", "总共", "分别", "请问", "他们", "她们", "它们", "我们", "大家", "那张", "这张", "那次", "这次"}
 _EN_STOP = set("the a an of in on at to for was is were are who what when where which how much many did does do by and with".split())
 _UNITS = ["亿元", "万元", "元", "吨", "件", "个", "名", "人", "支", "座", "户", "亩", "平方米", "%", "次", "家", "处", "立方米", "所"]
 _NUM = r"\d+(?:\.\d+)?"
@@ -212,7 +212,12 @@ def date_answer(sentence: str, issue_date: dt.date | None) -> tuple[dt.date | No
     return None, False
 
 
+_ASKS_PHOTO = re.compile(r"图片|照片|图中|画面|相片|photo|picture", re.I)
+
+
 def _type_bonus(kind: Asks, question: str, sentence: str) -> float:
+    if _ASKS_PHOTO.search(question) and "图为" in sentence:
+        return 1.0  # a question about a photo is answered by its caption
     if kind == "number":
         unit = _asked_unit(question)
         if unit and re.search(rf"{_NUM}\s*(?:余|多)?\s*(?:万|亿)?\s*{re.escape(unit)}", sentence):

@@ -32,6 +32,10 @@ class ArchivePassages:
         return out
 
 
+    def in_archive(self, term: str) -> bool:
+        """Whether the archive's own index has this word."""
+        return bool(self.index.bm25.document_frequency(term))
+
     def weigh(self, terms: list[str]):
         """The question's words weighted by their rarity in this archive (see qa.answer.relevance)."""
         from qa.answer.relevance import weigh
