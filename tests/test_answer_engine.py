@@ -206,3 +206,15 @@ def test_接地检查删掉无据的句子后不会只剩下引用标记(engine)
 def test_问照片的问题由图片说明回答(engine):
     a = engine.ask("照片上的缝纫工人们在什么系统下制作产品？")
     assert "智能吊挂系统" in a.answer and a.citations
+
+
+@pytest.mark.parametrize("question", ["他都主持过什么会？", "那次会议是在哪里开的？", "它每年产值多少？"])
+def test_没有前文可指的代词不拿随便一个人或会议来答(engine, question):
+    a = engine.ask(question)
+    assert a.mode == "abstain" and not a.citations and "指谁" in a.answer
+
+
+@pytest.mark.parametrize("text", ["alert(1)", "<svg onload=alert(1)>"])
+def test_不是问题的输入不给出引用答案(engine, text):
+    a = engine.ask(text)
+    assert a.mode == "abstain" and not a.citations

@@ -39,6 +39,11 @@ from qa.errors import BadQuestion
 NOT_FOUND = "未在报纸中找到"
 # Share of the question's (rarity-weighted) words an article must hold to be about it; set on dev.
 MIN_RELEVANCE = 0.6
+# A reference that needs an earlier turn: a question opening with 他/她/它/那次会议, or 他/她 doing something
+# (not 其他). 「2025年那次营商环境大会」 describes its meeting and needs nothing earlier.
+_DANGLING = re.compile(r"^(?:那么|那)?(?:他|她|它|该|那次|这次|此次|那场|这场|那个|这个|上述)|(?<![其吉])(?:他|她)们?(?:都|还|又|主持|出席|参加|担任|任过|去过)")
+# An English input that asks something; "alert(1)" does not.
+_ASKS_SOMETHING = re.compile(r"\?|\b(?:who|whom|whose|what|when|where|which|how|did|does|do|is|are|was|were|list|name)\b", re.I)
 _TIME_WORDS = re.compile(r"(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?(?:上午|下午|晚上|前后|初|底|中旬|上旬|下旬)?"
                          r"(?<=[年月日号午上初底旬])")
 # … the share of it an event's name must hold when the event was found through its report …
@@ -165,6 +170,11 @@ class AnswerEngine:
             # 「谁主持？」 split off a compound question: it asks about what the part before named
             subject = focus.meeting or focus.topic or focus.person
             resolved = f"{subject}{q}" if subject else q
+        if resolved == q and not has_name and not is_english(q) and _DANGLING.search(q):
+            # 「他主持过哪些会议？」 with nothing before it: any answer would be about someone we picked
+            return self._abstain(question, [], "问题里的「他」「那次」「它」指谁或什么？请写出人名、会议或项目的名称再问。")
+        if is_english(q) and not _ASKS_SOMETHING.search(q):
+            return self._abstain(question, [], "这不像一个问题：请用中文或英文问报纸里的人、会议、数字或日期。")
         r = route(resolved, people, titles)
         if r.kind == "meeting" and not r.count and asks(resolved) in ("place", "date", "number"):
             # 「视察时去了哪些镇」 names a role but asks where: the text answers it, not the role lists
