@@ -32,7 +32,7 @@ from qa.answer.select import (
     who_answer,
 )
 from qa.answer.relevance import Weighted
-from qa.answer.when import narrowed, question_window
+from qa.answer.when import question_window, report_dates
 from qa.catalog import Catalog
 from qa.errors import BadQuestion
 
@@ -50,8 +50,6 @@ _TIME_WORDS = re.compile(r"(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月(?:\s*\d{1,2
 MIN_EVENT_RELEVANCE = 0.25
 # … and the share its answering sentence, with the headline, must hold.
 MIN_SENTENCE_RELEVANCE = 0.4
-# How long after an event its report may appear (a year's figures are printed the next January).
-REPORT_LAG = dt.timedelta(days=45)
 
 
 @dataclass(frozen=True)
@@ -185,10 +183,7 @@ class AnswerEngine:
         elif r.kind != "retrieval" and self.records is not None:
             answer = self._records(question, resolved, r, date_from, date_to, people)
         if answer is None:
-            window = question_window(resolved)
-            lo, hi = narrowed(window, date_from, date_to)
-            if window is not None and hi is not None and (date_to is None or hi < date_to):
-                hi = hi + REPORT_LAG  # a report appears after the event it tells
+            lo, hi = report_dates(question_window(resolved), date_from, date_to)
             answer = self._retrieval(question, resolved, r, lo, hi, people, focus)
         return answer
 
@@ -313,9 +308,7 @@ class AnswerEngine:
 
     def _about_articles(self, question: str, window) -> list[str]:
         """Articles retrieval finds for a question that are about it, best first (English: the best one)."""
-        lo, hi = narrowed(window, None, None)
-        if window is not None and hi is not None:
-            hi = hi + REPORT_LAG
+        lo, hi = report_dates(window, None, None)
         passages = self.passages.passages(question, 3, lo, hi)
         if not re.search(r"[\u4e00-\u9fff]", question):
             return [p.article_id for p in passages[:1]]  # no shared words to weigh across languages

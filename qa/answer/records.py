@@ -8,15 +8,13 @@ import re
 from qa.answer.engine import Evidence, RecordAnswer, cn_date
 from qa.answer.followup import Focus
 from qa.answer.route import TITLES, Route
-from qa.answer.when import Window
+from qa.answer.when import REPORT_LAG, Window
 from qa.meetings.models import ROLE_LABELS, Evidence as RecordEvidence, Meeting, MeetingMatch, RoleAnswer, TitleSpan
 from qa.meetings.query import role_answer
 from qa.meetings.store import MeetingStore
 
 # Roles a person-meetings question may ask about by name; 出席 and 参加 mean any taking part.
 _ROLE_QUESTIONS = {"chair", "speaker", "leader", "observer", "accompany", "meet", "witness", "inspector", "viewer"}
-# A report can appear this long after an event it dates only vaguely (日前, or not at all).
-REPORT_LAG = dt.timedelta(days=45)
 
 
 def held_within(meeting: Meeting, window: Window) -> bool:

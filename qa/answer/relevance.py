@@ -83,16 +83,9 @@ _SERIES = re.compile(r"第?\s*[0-9一二三四五六七八九十百两零〇]+\s
 
 @lru_cache(maxsize=512)
 def _digits(text: str) -> str:
-    import warnings
+    from qa.answer.ground import numerals_as_digits
 
-    import cn2an
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return cn2an.transform(text, "cn2an")
-    except (ValueError, KeyError, IndexError):
-        return text
+    return numerals_as_digits(text)
 
 
 def series_conflict(question: str, text: str) -> bool:

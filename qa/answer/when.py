@@ -14,6 +14,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+# How long after an event its report may appear (a year's figures are printed the next January).
+REPORT_LAG = dt.timedelta(days=45)
 _MONTHS = "january february march april may june july august september october november december".split()
 _DAY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 _MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?![\d至到\-—~])")
@@ -73,6 +75,15 @@ def question_window(question: str, slack_days: int = 1) -> Window | None:
         y = years.pop()
         return Window(dt.date(y, 1, 1), dt.date(y, 12, 31), "year")
     return None
+
+
+def report_dates(window: Window | None, date_from: dt.date | None, date_to: dt.date | None):
+    """Issue dates to search for reports of what the question dates: the user's filters narrowed by the
+    question's window, its end moved by REPORT_LAG (unless the user's own end is tighter)."""
+    low, high = narrowed(window, date_from, date_to)
+    if window is not None and high is not None and (date_to is None or high < date_to):
+        high = high + REPORT_LAG
+    return low, high
 
 
 def narrowed(window: Window | None, date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
