@@ -22,6 +22,17 @@ class IngestFailed(FileProblem):
     """A readable issue file whose storing failed; what it had written was taken back."""
 
 
+class IngestCancelled(QAError):
+    """An ingest stopped on request between two batches; what it had finished stays, the file it was on is taken back.
+
+    `report`: what the run had done by then (an IngestReport).
+    """
+
+    def __init__(self, message: str, report=None):
+        self.report = report
+        super().__init__(message)
+
+
 class IndexMismatch(QAError):
     """The index was built by another embedder than the one configured."""
 

@@ -18,7 +18,7 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Protocol, runtime_checkable
+from typing import Callable, Iterable, Protocol, runtime_checkable
 
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -28,7 +28,7 @@ from qa.corpus.identity import content_key, masthead_key
 from qa.corpus.models import Issue
 from qa.corpus.parse import parse_text
 from qa.corpus.read import find_issue_files, read_issue
-from qa.errors import FileProblem, IndexMismatch, IngestFailed, QAError, UnreadableIssue
+from qa.errors import FileProblem, IndexMismatch, IngestCancelled, IngestFailed, QAError, UnreadableIssue
 from qa.index.archive import BM25_DIR
 from qa.index.bm25 import BM25Doc, BM25Index, words_digest
 from qa.index.chunk import chunk_issue, embed_text, make_splitter
@@ -48,6 +48,12 @@ from qa.settings import Settings
 from qa.corpus.read import canonical_source
 
 log = logging.getLogger(__name__)
+
+# Passages embedded between two looks at a cancel request: small enough that a stop comes within a
+# second or two on two cores, large enough that the embedder still works in batches.
+EMBED_BATCH = 32
+CANCELLED = ("导入已按要求停止：已完成的期次都保留，正在导入的那一期已撤回，索引完整可用。"
+             "再次运行同样的导入会从停下的地方接着做。")
 
 
 @runtime_checkable
@@ -103,6 +109,7 @@ class IngestReport:
     passages_embedded: int = 0
     seconds: float = 0.0
     bm25_rebuilt: bool = False
+    cancelled: bool = False
 
     @property
     def ok(self) -> bool:
@@ -173,10 +180,17 @@ class _Run:
     """One ingest run's parts, and what it does to one file."""
 
     def __init__(self, manifest: Manifest, collection, store, splitter, sinks: list[IssueSink], embedder: BaseEmbedding,
-                 identity: EmbedderIdentity, cache: EmbeddingCache | None, report: IngestReport):
+                 identity: EmbedderIdentity, cache: EmbeddingCache | None, report: IngestReport,
+                 cancel: Callable[[], bool] | None = None, on_batch: Callable[[int, int], None] | None = None):
         self.manifest, self.collection, self.store, self.splitter = manifest, collection, store, splitter
         self.sinks, self.names = sinks, [sink_name(s) for s in sinks]
         self.embedder, self.identity, self.cache, self.report = embedder, identity, cache, report
+        self.cancel, self.on_batch = cancel or (lambda: False), on_batch or (lambda done, total: None)
+
+    def check(self) -> None:
+        """Stop here if asked to: between files and between embedding batches, never inside a write."""
+        if self.cancel():
+            raise IngestCancelled(CANCELLED)
 
     def parse(self, text: str, source: str, sha: str) -> Issue:
         return parse_text(text, source=source, sha256=sha, id_prefix=self.manifest.id_prefix(source))
@@ -211,6 +225,8 @@ class _Run:
             return
         try:
             self._write(self.parse(text, source, sha), key)
+        except IngestCancelled:
+            raise  # asked before anything of this file was written: nothing to take back
         except Exception as exc:  # noqa: BLE001 - taken back below; reported in words, not as a traceback
             log.debug("ingest failed on %s", source, exc_info=True)
             self._take_back(source)
@@ -228,12 +244,24 @@ class _Run:
         self.report.unchanged.append(source)
 
     def _write(self, issue: Issue, key: str) -> None:
-        """Crash-safe by ordering: forget, delete old chunks, write new ones, feed the sinks, then record."""
+        """Crash-safe by ordering: forget, delete old chunks, write new ones, feed the sinks, then record.
+
+        The embedding comes first and changes nothing, so a stop on request while it runs leaves
+        the index exactly as it was (a changed file keeps its old version until the next run).
+        """
         source = issue.source
+        nodes = chunk_issue(issue, self.splitter)
+        texts = [embed_text(n) for n in nodes]
+        vectors, embedded = [], 0
+        for start in range(0, len(texts), EMBED_BATCH):
+            self.check()
+            batch, fresh = _vectors(texts[start : start + EMBED_BATCH], self.embedder, self.identity, self.cache)
+            vectors += batch
+            embedded += fresh
+            self.on_batch(len(vectors), len(texts))
+        self.check()  # the last look: from here on the file is written through
         self.manifest.forget(source)
         delete_source(self.collection, source)
-        nodes = chunk_issue(issue, self.splitter)
-        vectors, embedded = _vectors([embed_text(n) for n in nodes], self.embedder, self.identity, self.cache)
         for node, vector in zip(nodes, vectors):
             node.embedding = [float(x) for x in vector]
         if nodes:
@@ -299,6 +327,8 @@ def ingest(
     extra_words: Iterable[str] = (),
     progress: bool = True,
     cwd: Path | str | None = None,
+    cancel: Callable[[], bool] | None = None,
+    on_batch: Callable[[int, int], None] | None = None,
 ) -> IngestReport:
     """Index issue files (default: settings.seeds_dir); returns what changed and which files failed.
 
@@ -306,6 +336,11 @@ def ingest(
     `extra_words` (person names) join the BM25 tokenizer's dictionary. A file whose issue
     is already indexed under another name (another encoding, another folder) is skipped.
     A run is remembered until it finishes, so a later `qa serve` can finish a killed one.
+
+    `cancel` is asked between files and between embedding batches; when it says stop, the file
+    being written is taken back, BM25 is brought up to date with the files finished, and
+    IngestCancelled is raised (its `report` says what was done). The run stays unfinished, so a
+    later run or `qa serve` completes it. `on_batch(done, total)` follows one file's embedding.
     """
     started = time.perf_counter()
     report = IngestReport()
@@ -347,14 +382,25 @@ def ingest(
         manifest.begin_run(str(cwd), run_paths)
         _backfill_keys(manifest, cwd)
 
-        run = _Run(manifest, collection, store, splitter, sinks, embedder, identity, cache, report)
+        run = _Run(manifest, collection, store, splitter, sinks, embedder, identity, cache, report, cancel, on_batch)
         bar = tqdm(total=len(sources), unit="file", desc="导入", disable=not progress, dynamic_ncols=True)
-        for source in sources:
-            run.file(source, cwd / source)
-            bar.update(1)
-            elapsed = time.perf_counter() - started
-            bar.set_postfix_str(f"{report.chunks_written} 段, {report.chunks_written / elapsed:.1f} 段/秒")
-        bar.close()
+        try:
+            for source in sources:
+                run.check()
+                run.file(source, cwd / source)
+                bar.update(1)
+                elapsed = time.perf_counter() - started
+                bar.set_postfix_str(f"{report.chunks_written} 段, {report.chunks_written / elapsed:.1f} 段/秒")
+        except IngestCancelled as stop:
+            # what was finished is served as it is: BM25 follows the manifest; the run stays to be resumed
+            report.cancelled = True
+            report.bm25_rebuilt = refresh_bm25(manifest, Path(settings.index_dir) / BM25_DIR,
+                                               _bm25_words(manifest, sinks, extra_words))
+            report.seconds = time.perf_counter() - started
+            stop.report = report
+            raise
+        finally:
+            bar.close()
 
         if prune:
             for record in manifest.files():
@@ -362,12 +408,8 @@ def ingest(
                     run.remove(record.source)
                     report.removed.append(record.source)
 
-        words = set(extra_words)
-        words |= person_names(manifest.articles())
-        for sink in sinks:
-            if hasattr(sink, "person_names"):
-                words |= set(sink.person_names())
-        report.bm25_rebuilt = refresh_bm25(manifest, Path(settings.index_dir) / BM25_DIR, words)
+        report.bm25_rebuilt = refresh_bm25(manifest, Path(settings.index_dir) / BM25_DIR,
+                                           _bm25_words(manifest, sinks, extra_words))
         manifest.end_run(str(cwd), run_paths)
     finally:
         manifest.close()
@@ -376,6 +418,16 @@ def ingest(
     report.seconds = time.perf_counter() - started
     return report
 
+
+
+def _bm25_words(manifest: Manifest, sinks: list[IssueSink], extra_words: Iterable[str]) -> set[str]:
+    """The tokenizer's extra dictionary: given words, the people of the indexed articles and of the sinks."""
+    words = set(extra_words)
+    words |= person_names(manifest.articles())
+    for sink in sinks:
+        if hasattr(sink, "person_names"):
+            words |= set(sink.person_names())
+    return words
 
 
 def refresh_bm25(manifest: Manifest, directory: Path, words: Iterable[str]) -> bool:

@@ -58,6 +58,12 @@ class LLMSettings(_Group):
     choose: bool = Field(False, description="let the LLM pick the best of the top candidate sentences")
     compose: bool | None = Field(
         None, description="let the LLM write the answer text (grounding-checked); default: only for the openai backend"
+        " when `read` is off"
+    )
+    read: bool | None = Field(
+        None, description="openai backend: the LLM reads the question, its parts and the numbered evidence and answers"
+        " each part in JSON under a schema; ids and grounding are checked and a part that fails keeps the rules'"
+        " answer (qa/answer/read.py); default: on for the openai backend; the local Gemma (270M) never reads"
     )
 
 
@@ -66,7 +72,8 @@ class RetrievalSettings(_Group):
     candidates: int = Field(30, ge=1, description="hits taken from each retriever before fusion")
     rrf_k: int = Field(60, ge=1)
     date_slack_days: int = Field(
-        3, ge=0, description="a date named in a question also matches issues printed this many days later"
+        7, ge=0, description="a date named in a question also matches issues printed this many days later "
+        "(reports in the archive appear 0-5 days after the event, and a dateline's 上周五 up to a week)"
     )
 
 

@@ -218,3 +218,20 @@ def test_没有前文可指的代词不拿随便一个人或会议来答(engine,
 def test_不是问题的输入不给出引用答案(engine, text):
     a = engine.ask(text)
     assert a.mode == "abstain" and not a.citations
+
+
+def test_问题给人安上报纸里没有的职务时_说明而不顺着答(engine):
+    a = engine.ask("区长毕安传参加了哪些会议？")  # 毕安传 is printed only as 副区长
+    assert a.mode == "abstain" and "毕安传" in a.answer and "职务" in a.answer
+    assert engine.ask("副区长毕安传参加了哪些会议？").mode == "meetings"
+
+
+def test_没有短答案的问题引用回答它的几句原文(engine):
+    a = engine.ask("上海卓丰科技发展有限公司是一家什么样的企业？")
+    assert a.mode == "extractive" and "高端铝合金材料研发" in a.answer and len(a.citations) >= 1
+    assert all(c.title == a.citations[0].title for c in a.citations)  # sentences of the one article asked about
+
+
+def test_英文问题经双语词典找到中文报道(engine):
+    a = engine.ask("How many teams competed in the Young Pioneers drum and bugle drill competition?")
+    assert a.citations and "鼓号操" in a.citations[0].title

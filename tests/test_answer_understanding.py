@@ -112,3 +112,74 @@ def test_数人数的问题和问名单的问题分开():
 def test_英文日期的报纸期号问题走期号目录():
     r = route("Which issue number was the paper dated May 21, 2024?", set())
     assert r.kind == "issue" and r.date == (2024, 5, 21)
+
+
+@pytest.mark.parametrize("question, role", [
+    ("孙杰主持的企业家座谈会上，有哪些副区长参加？", "participant"),  # 「主持的」 says which meeting
+    ("全区安全生产会议是谁主持的？", "chair"),
+    ("城阳区防汛工作会议上讲话的城阳区长是谁？", "speaker"),  # 「讲话的区长」 is who is asked for
+])
+def test_修饰会议的动词不是所问的角色(question, role):
+    r = route(question, {"孙杰"})
+    assert r.kind == "meeting" and r.role == role
+
+
+def test_问企业而不是问人的问题不走参会名单():
+    assert route("孙杰带队去北京招商时拜访了哪些企业？", {"孙杰"}).kind == "retrieval"
+    assert route("2025年全区会议上出席会议的区领导有哪些？", set()).kind == "meeting"
+    assert route("Which district leaders took part in the study session?", set()).kind == "meeting"
+
+
+def test_相对日期按出版日解读():
+    from qa.answer.select import date_answer
+
+    assert date_answer("上周五下午，区政府常务会议召开。", dt.date(2022, 6, 21)) == (dt.date(2022, 6, 17), "上周五")
+    assert date_answer("前天下午，会议召开。", dt.date(2025, 12, 4)) == (dt.date(2025, 12, 2), "前天")
+    assert date_answer("3月2日，会议召开。", dt.date(2023, 3, 4)) == (dt.date(2023, 3, 2), "")
+    assert date_answer("日前，会议召开。", dt.date(2023, 3, 4)) == (None, "")  # 日前 is no day
+
+
+@pytest.mark.parametrize("sentence, place", [
+    ("我区在区行政中心 设分会场，区长参加收看。", "区行政中心"),  # OCR break read through
+    ("2月14日，区长孙杰到蓝村街道调研企业发展情况。", "蓝村街道"),
+])
+def test_地点从在某地召开或到某地调研中取出(sentence, place):
+    from qa.answer.select import place_answer
+
+    assert place_answer(sentence) == place
+
+
+def test_切错的词不当作报纸没有的词():
+    from qa.answer.relevance import miscut
+
+    archive = {"我区", "分会场", "会场"}.__contains__
+    assert miscut("区分", "我区分会场设在哪里", archive)  # 我/区分/会场: the paper prints 我区 and 分会场
+    assert not miscut("董事长", "公司的董事长是谁", archive)
+
+
+def test_问题点名报纸从未出现的地方时_不算关于这篇报道():
+    from qa.answer.relevance import names_the_unreported
+
+    w = weigh(["孙杰", "深圳", "招商"], {"孙杰": 3, "招商": 2}.get, 100)
+    assert names_the_unreported(w, "孙杰率队赴上海开展招商活动")
+    assert not names_the_unreported(w, "孙杰率队赴深圳开展招商活动")
+
+
+def test_用户自己的动词和量词比名词轻():
+    w = {x.term: x.weight for x in weigh(["下去", "企业", "两家"], {"下去": 2, "企业": 2}.get, 100)}
+    assert w["下去"] < w["企业"] and w["两家"] < weigh(["董事长"], {}.get, 100)[0].weight
+
+
+def test_英文词经双语词典找到报纸自己的中文词():
+    from qa.answer.bridge import EnglishBridge
+
+    entries = [
+        {"simplified": "基层", "definitions": ["grass-roots", "basic level"]},
+        {"simplified": "草根网民", "definitions": ["grassroots netizen"]},
+        {"simplified": "治理", "definitions": ["to govern", "governance"]},
+        {"simplified": "座谈会", "definitions": ["conference", "symposium"]},
+        {"simplified": "研讨会", "definitions": ["symposium"]},
+    ]
+    archive = {"基层", "治理", "座谈会"}.__contains__  # the paper never prints 草根网民 or 研讨会
+    bridge = EnglishBridge(archive, entries=lambda: entries)
+    assert bridge.cues("Who chaired the symposium on grassroots governance?") == ["座谈会", "基层", "治理"]

@@ -10,15 +10,19 @@ from typing import Iterator, Protocol
 
 from llama_index.core.llms import LLM
 
-from qa.answer import ground, relevance
+from qa.answer import figures, ground, relevance
 from qa.answer.followup import Focus, resolve, topic_of
 from qa.answer.jobs import choose, compose
 from qa.answer.decompose import split_question
 from qa.answer.english import chinese_cues, is_english
 from qa.answer.models import Answer, Citation
 from qa.answer.normalise import normalise_question
-from qa.answer.route import Route, route
+from qa.answer.route import TITLES, Route, route
 from qa.answer.select import (
+    ASKS_PHOTO,
+    ROLE_VERBS,
+    supporting,
+    with_previous,
     Candidate,
     Passage,
     asks,
@@ -33,6 +37,8 @@ from qa.answer.select import (
 )
 from qa.answer.relevance import Weighted
 from qa.answer.when import question_window, report_dates
+from qa.meetings.bodies import default_body, place_of, split_body
+from qa.meetings.dates import resolve_dates
 from qa.catalog import Catalog
 from qa.errors import BadQuestion
 
@@ -119,10 +125,13 @@ class AnswerEngine:
     """Answers questions from the meeting records, the issue catalog or retrieved text; models passed in."""
 
     def __init__(self, passages: PassageSource, records: Records | None, catalog: Catalog, llm: LLM | None,
-                 *, k: int = 5, max_question_chars: int = 500, llm_choice: bool = False, llm_compose: bool = False):
+                 *, k: int = 5, max_question_chars: int = 500, llm_choice: bool = False, llm_compose: bool = False,
+                 reader=None, bridge=None):
         self.passages, self.records, self.catalog, self.llm = passages, records, catalog, llm
         self.k, self.max_question_chars = k, max_question_chars
         self.llm_choice, self.llm_compose = llm_choice, llm_compose
+        self.reader = reader  # qa.answer.read.Reader: a capable LLM reads the evidence (None: the rules answer alone)
+        self.bridge = bridge  # qa.answer.bridge.EnglishBridge: the archive's Chinese words for an English question
 
     @classmethod
     def from_settings(cls, settings=None) -> AnswerEngine:
@@ -151,6 +160,8 @@ class AnswerEngine:
                 earlier = [*(history or []), *answers[-1:]] if part.follows and answers else history
                 answers.append(self._ask_one(part.text, part.text, earlier, date_from, date_to, bare=part.follows))
             answer = join_answers(question, answers)
+        if self.reader is not None:  # the model's answer per part where it passes the checks, else the rules'
+            answer = self.reader.read(self, question, parts, answers if len(parts) > 1 else [answer]) or answer
         answer.seconds = time.perf_counter() - started
         return answer
 
@@ -160,7 +171,9 @@ class AnswerEngine:
         people = self.records.known_people() if self.records else set()
         titles = set(self.records.known_titles()) if self.records and hasattr(self.records, "known_titles") else set()
         if is_english(q):
+            cues = self.bridge.cues(q) if self.bridge is not None else []
             q = chinese_cues(q, people)
+            q = f"{q} {' '.join(c for c in cues if c not in q)}".strip()
         focus = Focus(**history[-1].focus) if history and history[-1].focus else None
         has_name = any(p in q for p in people)
         resolved = resolve(q, focus, has_name)
@@ -177,9 +190,11 @@ class AnswerEngine:
         if r.kind == "meeting" and not r.count and asks(resolved) in ("place", "date", "number"):
             # 「视察时去了哪些镇」 names a role but asks where: the text answers it, not the role lists
             r = Route("retrieval", person=r.person, year=r.year, month=r.month, ordinals=r.ordinals)
+        if r.person and (wrong := self._false_title(resolved, r.person, titles)):
+            return self._abstain(question, [], wrong)
         answer = None
         if r.kind == "issue":
-            answer = self._issue(question, r)
+            answer = self._issue(question, r, date_from, date_to)
         elif r.kind != "retrieval" and self.records is not None:
             answer = self._records(question, resolved, r, date_from, date_to, people)
         if answer is None:
@@ -210,13 +225,16 @@ class AnswerEngine:
         return q
 
     # -- issues ----------------------------------------------------------------------------------
-    def _issue(self, question: str, r: Route) -> Answer:
+    def _issue(self, question: str, r: Route, date_from: dt.date | None = None, date_to: dt.date | None = None) -> Answer:
         if r.issue_no is not None:
             issue = self.catalog.issue_by_no(r.issue_no)
         else:
             issue = self.catalog.issue_by_date(dt.date(*r.date))
         if issue is None or issue.date is None:
             return self._abstain(question, [], f"{NOT_FOUND}这一期的记录。")
+        if (date_from and issue.date < date_from) or (date_to and issue.date > date_to):
+            # the filter applies here too: an issue outside it is not answered as if it were inside
+            return self._abstain(question, [], f"{NOT_FOUND}所选日期范围内的这一期：这一期不在筛选的日期之内。请清除或放宽日期筛选后再问。")
         quote = " ".join((issue.masthead or "").split())
         first = issue.articles[0] if issue.articles else None
         ev = Evidence(first.id if first else "", "报头", issue.issue_no, issue.date, issue.source, quote or issue.label)
@@ -237,6 +255,8 @@ class AnswerEngine:
                 weighted = self._weigh(self._cjk_terms(resolved))
                 if relevance.coverage(weighted, found.focus.meeting) < MIN_EVENT_RELEVANCE:
                     found = None
+        if found is not None and found.lines and not is_english(question) and self._names_unreported(resolved, found):
+            found = None  # 「赴深圳招商」 is not answered by the trip to 上海
         if found is None or not found.lines:
             if r.kind in ("title_holder", "person_role", "person_meetings") or r.ordinals:
                 # the records are the authority here: text search would only guess
@@ -284,8 +304,10 @@ class AnswerEngine:
             # what the question asks beyond naming the article (its words outside the headline) must be
             # in the sentence: 「…大赛的冠军是哪支队伍」 is not answered by a sentence about the contest
             asked = [w for w in weighted if w.term.lower() not in candidate.passage.title.lower()
-                     and relevance.names_a_thing(w.term)]
-            if not english and asked and relevance.coverage(asked, candidate.sentence) < MIN_SENTENCE_RELEVANCE:
+                     and (w.naming or relevance.nominal(w.term))]
+            # read with the sentence before it: 「该项目总投资12.6亿元」 names its project there
+            context = with_previous(candidate.passage.body, candidate.sentence)
+            if not english and asked and relevance.coverage(asked, context) < MIN_SENTENCE_RELEVANCE:
                 continue
             short, ok = self._short_answer(kind, resolved, candidate, terms, people)
             if ok:
@@ -293,18 +315,62 @@ class AnswerEngine:
                 break
         if not ok:
             return self._abstain(question, candidates, f"{NOT_FOUND}能回答该问题的报道。", retrieved)
-        cites = _Citations()
-        mark = cites.mark(_evidence(best))
-        text = f"{short}{mark}" if short else f"{best.sentence}{mark}"
+        cites, disagreeing = _Citations(), []
+        if short:
+            text = f"{short}{cites.mark(_evidence(best))}"
+            if kind == "number" and not english:
+                # another report about it printing another figure: both are cited and the disagreement said
+                pool = rank_sentences(resolved, [p for p in about if p.article_id != best.passage.article_id],
+                                      limit=20, weighted=weighted)
+                read = lambda c: self._short_answer(kind, resolved, c, terms, people)[0]  # noqa: E731
+                if disagreeing := figures.disagreeing(best, short, pool, read, weighted):
+                    cites = _Citations()
+                    text = figures.say_disagreement(disagreeing, lambda r: cites.mark(_evidence(r.item)))
+        else:
+            # no span to extract: the supporting sentences of that article, in the order printed
+            support = supporting(resolved, best, candidates, weighted, asks_photo=bool(ASKS_PHOTO.search(resolved)))
+            text = "".join(f"{c.sentence}{cites.mark(_evidence(c))}" for c in support)
         topic = topic_of(resolved)
         focus_now = {"topic": topic} if topic else {}
         if topic and re.search(r"(会议?|活动|座谈会|观摩会)$", topic):
             focus_now["meeting"] = topic  # 「这次会议」 in the next turn means this one
         answer = Answer(question=question, answer=text, mode="retrieval" if short else "extractive",
                         citations=cites.items, retrieved=retrieved, focus=focus_now)
-        if self.llm is not None and self.llm_compose:
+        if self.llm is not None and self.llm_compose and not disagreeing:  # a rewording must not pick one side
             answer = self._composed(question, resolved, candidates[:3], answer, people, (short or "").rstrip("。"))
         return self._grounded(answer, people)
+
+    def _false_title(self, question: str, person: str, titles: set[str]) -> str | None:
+        """「即墨区区长上官立新…」 when the records print 上官立新 only as 胶州市市长: the question rests on a
+        title the archive never gives that person, so no answer about them can be right. None when it fits
+        or the records do not know the person's titles."""
+        store = getattr(self.records, "store", None)
+        at = question.find(person)
+        before = re.split(r"[，。？！、\s]", question[max(0, at - 12):at])[-1]
+        said = next((t for t in sorted(set(TITLES) | titles, key=len, reverse=True) if len(t) >= 2 and before.endswith(t)), None)
+        if said is None or store is None:
+            return None
+        spans = store.titles_of(person)
+        if not spans:
+            return None
+        written = next((before[k:] for k in range(len(before) - len(said))
+                        if (place := place_of(before[k:])) and before[k:].startswith(place)), said)
+        body, post = default_body(written), split_body(said)[1]
+        for span in spans:
+            if split_body(span.title)[1] == post and (body is None or span.body is None or span.body == body):
+                return None
+        return f"{NOT_FOUND}{person}任{written}的记载，请核对问题中的职务。"
+
+    def _names_unreported(self, question: str, found: RecordAnswer) -> bool:
+        """Whether the question names something the archive never prints and the records' reports do not hold."""
+        weighted = self._weigh(self._cjk_terms(question))
+        if all(w.known or not w.naming for w in weighted):
+            return False
+        texts = []
+        for ev in {ev.article_id: ev for _, evs in found.lines for ev in evs}.values():
+            article = self.catalog.article(ev.article_id)
+            texts.append(article[1].title + article[1].body if article else ev.title + ev.quote)
+        return relevance.names_the_unreported(weighted, "".join(texts))
 
     def _about_articles(self, question: str, window) -> list[str]:
         """Articles retrieval finds for a question that are about it, best first (English: the best one)."""
@@ -338,7 +404,7 @@ class AnswerEngine:
     @staticmethod
     def _about(weighted: list[Weighted], p: Passage, question: str = "") -> bool:
         text = f"{p.title}{p.body}"
-        if relevance.series_conflict(question, text):
+        if relevance.series_conflict(question, text) or relevance.names_the_unreported(weighted, text):
             return False
         return relevance.coverage(weighted, text) >= MIN_RELEVANCE
 
@@ -353,6 +419,10 @@ class AnswerEngine:
         # a word jieba guesses (墨河, 冬酿) stays when the archive prints it; 「时去」「年区」 it never does
         guessed = [t for t in content_terms(text) if t in known or in_archive(t)]
         terms = list(dict.fromkeys(guessed + [t for t in known if t not in guessed] + people))
+        # 「我区分会场」 cut as 我/区分/会场: a word the archive never prints that straddles words it does
+        # (我区, 分会场) is a cut in the wrong place, not something the paper failed to report
+        is_word = getattr(self.passages, "is_word", lambda term: False)
+        terms = [t for t in terms if in_archive(t) or not relevance.miscut(t, text, is_word)]
         cjk = [t for t in terms if re.search(r"[\u4e00-\u9fff]", t) or re.search(r"\d", t) or t.isupper()]
         return cjk or terms
 
@@ -369,13 +439,15 @@ class AnswerEngine:
             d, relative = date_answer(s, best.passage.issue_date)
             if d is None:
                 return None, False
-            how = f"（见{best.passage.issue_date.isoformat()}出版的报道，文中“昨日”即该日）" if relative else ""
+            how = f"（见{best.passage.issue_date.isoformat()}出版的报道，文中“{relative}”即该日）" if relative else ""
             return f"{cn_date(d)}{how}。", True
         if kind == "who":
             # the people before the question's own role verb, when the sentence says who did it
             names = who_answer(question, s, people)
             if names:
                 return f"{'、'.join(names)}。", True
+            if ROLE_VERBS.search(question):
+                return None, False  # 「由谁主持」: a sentence naming no one before 主持 does not say
             # else the sentence answers "who" only if it names someone: a known person or a recognised name
             return None, any(n in s for n in people) or bool(person_names(s))
         return None, True
@@ -412,6 +484,8 @@ class AnswerEngine:
                     # 昨日 means the day before publication; bare 2月24日 takes the issue's year
                     allowed |= {issue.date, issue.date - dt.timedelta(days=1)}
                     allowed |= ground.dates_in(article.title + article.body, issue.date.year)
+                    # 前天, 上周五 … as the date reader resolves them against this issue
+                    allowed |= {r.date for r in resolve_dates(re.sub(r"\s+", "", article.body), issue.date) if r.date}
         g = ground.check(answer.answer, sources, people | self._bylines(), allowed)
         if g.ok:
             return answer

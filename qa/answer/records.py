@@ -29,6 +29,22 @@ def held_within(meeting: Meeting, window: Window) -> bool:
     return window.start <= ref <= window.end + REPORT_LAG
 
 
+def period(year: int | None, date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+    """The days both the question's year and the user's date filter allow (either may be open).
+
+    Empty (start after end) when they do not overlap: then nothing in the records is asked about.
+    """
+    start, end = date_from, date_to
+    if year is not None:
+        start = max(start or dt.date.min, dt.date(year, 1, 1))
+        end = min(end or dt.date.max, dt.date(year, 12, 31))
+    return start, end
+
+
+def _empty(start: dt.date | None, end: dt.date | None) -> bool:
+    return start is not None and end is not None and start > end
+
+
 def _ev(e: RecordEvidence) -> Evidence:
     return Evidence(e.article_id, e.title, e.issue_no, e.issue_date, e.source, e.quote)
 
@@ -66,10 +82,11 @@ class MeetingRecords:
             return self._who(question, r, date_from, date_to, window, articles)
         if r.kind == "person_meetings":
             return self._meetings_of(r, date_from, date_to)
+        # the user's date filter applies to every route, posts and office holders too
         if r.kind == "person_role":
-            return self._titles_of(r)
+            return self._titles_of(r, date_from, date_to)
         if r.kind == "title_holder":
-            return self._holders(r)
+            return self._holders(r, date_from, date_to)
         return None
 
     def _who(self, question, r: Route, date_from, date_to, window: Window | None = None,
@@ -137,8 +154,9 @@ class MeetingRecords:
 
     def _meetings_of(self, r: Route, date_from, date_to) -> RecordAnswer | None:
         roles = [r.role] if r.role in _ROLE_QUESTIONS else None
-        if r.year and not date_from and not date_to:
-            date_from, date_to = dt.date(r.year, 1, 1), dt.date(r.year, 12, 31)
+        date_from, date_to = period(r.year, date_from, date_to)
+        if _empty(date_from, date_to):
+            return None
         found = self.store.meetings_of(r.person, roles=roles, date_from=date_from, date_to=date_to)
         if not found:
             return None
@@ -153,21 +171,29 @@ class MeetingRecords:
             lines.append((f"- {when} {m.name}（{roles_text}）", evidence))
         return RecordAnswer(lines, Focus(person=r.person), {r.person})
 
-    def _titles_of(self, r: Route) -> RecordAnswer | None:
-        spans = self.store.titles_of(r.person, year=r.year) if r.year else self.store.titles_of(r.person)
+    def _titles_of(self, r: Route, date_from: dt.date | None = None, date_to: dt.date | None = None) -> RecordAnswer | None:
+        start, end = period(r.year, date_from, date_to)
+        if _empty(start, end):
+            return None
+        spans = self.store.titles_of(r.person, date_from=start, date_to=end)
         if not spans:
             return None
-        when = f"{r.year}年" if r.year else ""
+        filtered = bool(date_from or date_to)
+        # a filter's dates are not in any article: the answer names the range without them (the UI shows it)
+        when = f"{r.year}年" if r.year else "在所选日期范围内" if filtered else ""
         parts, evidence = [], []
         for span in spans:
-            years = "" if r.year else f"（{_span_years(span)}）" if _span_years(span) else ""
+            years = "" if r.year or filtered else f"（{_span_years(span)}）" if _span_years(span) else ""
             parts.append(f"{span.title}{years}")
             evidence.append(_ev(span.sightings[-1].evidence))
         text = f"{r.person}{when}的职务：{'、'.join(parts)}。"
         return RecordAnswer([(text, list(dict.fromkeys(evidence)))], Focus(person=r.person), {r.person})
 
-    def _holders(self, r: Route) -> RecordAnswer | None:
-        holders = self.store.holders_of(r.title, year=r.year) if r.year else self.store.holders_of(r.title)
+    def _holders(self, r: Route, date_from: dt.date | None = None, date_to: dt.date | None = None) -> RecordAnswer | None:
+        start, end = period(r.year, date_from, date_to)
+        if _empty(start, end):
+            return None
+        holders = self.store.holders_of(r.title, date_from=start, date_to=end)
         if r.year and r.month:
             at = dt.date(r.year, r.month, 15)
             near = sorted(holders, key=lambda h: min(abs(((s.date or at) - at).days) for s in h.sightings))
@@ -177,6 +203,9 @@ class MeetingRecords:
         if r.year:
             names = "、".join(h.person for h in holders)
             text = f"{r.year}年的{r.title}：{names}。"
+        elif date_from or date_to:
+            # 「（2023年起）」 would be the first printing inside the filter, not when the post began
+            text = f"所选日期范围内报纸记载的{r.title}：{'、'.join(h.person for h in holders)}。"
         else:
             names = "、".join(f"{h.person}（{h.first_seen.year if h.first_seen else ''}年起）" for h in holders)
             text = f"报纸记载的{r.title}：{names}。"

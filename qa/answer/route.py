@@ -54,6 +54,35 @@ _ASKS_PEOPLE = re.compile(r"谁|哪位|哪几位|哪些(?:人|领导|副|区领�
 _ASKS_COUNT = re.compile(r"(?<!哪)(?:几位|几名|几个人|几人)|多少位|多少名|多少人|how many", re.I)
 
 
+# asking for people: 「哪些企业」「哪几个镇」 ask for things, and go to the text
+_ASKS_FOR_NAMES = re.compile(
+    r"谁|哪位|哪几位|哪(?:些|几个|个)(?:[区市省县镇]?领导|人|副|同志|嘉宾|负责人|干部|委员|代表|专家|区长|书记|主任|主席|成员)|"
+    r"(?:领导|人员?|同志|嘉宾|负责人|干部|委员|代表|专家|成员)(?:都|还|分别|一共|共)?(?:有|是)(?:哪些|谁)|"
+    r"名单|who|which\b[\w\s-]{0,30}?\b(?:leaders?|officials?|people|persons?|members?|deput(?:y|ies)|mayors?)\b", re.I)
+
+
+# what follows 「主持的」 when the verb says which meeting: a meeting or an event (座谈会, 活动, 仪式 …)
+_MEETING_HEAD = re.compile(r"[^，,。？?]{0,20}(?:会|活动|仪式|典礼|论坛|调研|视察|检查|签约)")
+
+
+def _roles(q: str) -> list[tuple[MeetingRole, bool]]:
+    """The roles the question's verbs name, in _ROLE_WORDS order, each with whether it only modifies a noun.
+
+    「X主持的座谈会」 uses the verb to say which meeting (a verb before 的 and a meeting); 「讲话的区长是谁」 asks; 「是谁主持的？」
+    asks about it (the question word is right before it, or nothing follows 的).
+    """
+    out: list[tuple[MeetingRole, bool]] = []
+    for role, pattern in _ROLE_WORDS:
+        matches = list(pattern.finditer(q))
+        if not matches:
+            continue
+        modifier = all(
+            q[m.end():m.end() + 1] == "的" and _MEETING_HEAD.match(q[m.end() + 1:])
+            and not _ASKS_FOR_NAMES.search(q[max(0, m.start() - 4):m.start()]) for m in matches)
+        out.append((role, modifier))
+    return out
+
+
 @dataclass(frozen=True)
 class Route:
     """Where a question goes, with the entities it names."""
@@ -106,11 +135,14 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
         # only the post, a time and the asking: 「2022年谁担任即墨区区长？」, not 「哪位副区长陪着去的」
         return Route("title_holder", title=title, year=year, month=month)
 
-    role = next((r for r, p in _ROLE_WORDS if p.search(q)), None)
+    roles = _roles(q)
     if person and _ASKS_PERSON_MEETINGS.search(q) and not _ASKS_PEOPLE.search(q):
-        return Route("person_meetings", person=person, role=role or "any", year=year, month=month)
+        # 「孙杰主持的会议有哪些」: here the verb before 的 is what is asked about
+        return Route("person_meetings", person=person, role=roles[0][0] if roles else "any", year=year, month=month)
     count = bool(_ASKS_COUNT.search(q))
-    if role and (count or re.search(r"谁|哪些|哪位|哪几|名单|who|which", q, re.I)):
-        return Route("meeting", role=role, person=person, title=title, year=year, month=month, ordinals=ordinals,
-                     count=count)
+    if roles and (count or _ASKS_FOR_NAMES.search(q)):
+        # 「孙杰主持的座谈会，哪些副区长参加？」 asks who took part: 「主持的」 only says which meeting
+        asked = [r for r, modifier in roles if not modifier]
+        return Route("meeting", role=asked[0] if asked else "any", person=person, title=title, year=year,
+                     month=month, ordinals=ordinals, count=count)
     return Route("retrieval", person=person, year=year, month=month, ordinals=ordinals)

@@ -193,30 +193,36 @@ def person_names(sentence: str) -> list[str]:
     return [p.word for p in pseg.lcut(sentence) if p.flag == "nr" and len(p.word) >= 2]
 
 
+# 在区行政中心设分会场, 在即墨宾馆召开; OCR breaks (「在区行政中心 设分会场」) are read through
+_PLACE = re.compile(r"在\s*([^，。、；在\s][^，。、；在]{1,24}?)\s*(?:召开|举行|举办|设立?分会场|进行|开幕|启动|开工)")
+# 到蓝村街道调研, 赴上海开展招商: where someone went to do something
+_WENT_TO = re.compile(r"(?:到|来到|赴|前往|深入)\s*([^，。、；到赴\s][^，。、；到赴]{1,15}?)\s*(?:调研|视察|检查|考察|督导|走访|看望|慰问|开展|参加|出席|指导)")
+
+
 def place_answer(sentence: str) -> str | None:
-    """`在即墨宾馆召开` → 即墨宾馆."""
-    m = re.search(r"在([^，。、；在]{2,25}?)(?:召开|举行|举办|设分会场|进行)", sentence)
-    return m.group(1) if m else None
+    """`在即墨宾馆召开` → 即墨宾馆; `到蓝村街道调研` → 蓝村街道."""
+    m = _PLACE.search(sentence) or _WENT_TO.search(sentence)
+    return re.sub(r"\s+", "", m.group(1)) if m else None
 
 
-def date_answer(sentence: str, issue_date: dt.date | None) -> tuple[dt.date | None, bool]:
-    """The event date a sentence states, resolved against the issue date; (date, resolved from 昨日)."""
-    if issue_date and re.search(r"昨日|昨天", sentence):
-        return issue_date - dt.timedelta(days=1), True
-    m = re.search(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日", sentence)
-    if m and (m.group(1) or issue_date):
-        try:
-            return dt.date(int(m.group(1) or issue_date.year), int(m.group(2)), int(m.group(3))), False
-        except ValueError:
-            return None, False
-    return None, False
+def date_answer(sentence: str, issue_date: dt.date | None) -> tuple[dt.date | None, str]:
+    """The event date a sentence states, resolved against the issue date (the project's one date reader,
+    qa.meetings.dates: 昨日, 前天, 上周五, 3月2日 …); with the relative expression it came from, or ""
+    when the sentence printed the date itself. A vague 日前/近日 is no date."""
+    from qa.meetings.dates import resolve_dates
+
+    for found in resolve_dates(re.sub(r"\s+", "", sentence), issue_date):
+        if found.date is not None and not found.approximate:
+            explicit = re.match(r"\d", found.text) is not None
+            return found.date, "" if explicit else re.sub(r"(上午|下午|晚上|晚|早上|中午|凌晨|傍晚)$", "", found.text)
+    return None, ""
 
 
-_ASKS_PHOTO = re.compile(r"图片|照片|图中|画面|相片|photo|picture", re.I)
+ASKS_PHOTO = re.compile(r"图片|照片|图中|画面|相片|配图|镜头|拍摄|拍的|摄影|photo|picture|image", re.I)
 
 
 def _type_bonus(kind: Asks, question: str, sentence: str) -> float:
-    if _ASKS_PHOTO.search(question) and "图为" in sentence:
+    if ASKS_PHOTO.search(question) and "图为" in sentence:
         return 1.0  # a question about a photo is answered by its caption
     if kind == "number":
         unit = _asked_unit(question)
@@ -226,7 +232,7 @@ def _type_bonus(kind: Asks, question: str, sentence: str) -> float:
     if kind == "place":
         return 0.5 if place_answer(sentence) else -0.2
     if kind == "date":
-        return 0.5 if re.search(r"昨日|昨天|\d{1,2}月\d{1,2}日", sentence) else -0.2
+        return 0.5 if re.search(r"昨日|昨天|前天|前日|今天|今日|上周|上星期|本周|\d{1,2}月\d{1,2}日", sentence) else -0.2
     return 0.0
 
 
@@ -250,3 +256,39 @@ def rank_sentences(question: str, passages: list[Passage], limit: int = 5, weigh
             out.append(Candidate(p, s, score))
     out.sort(key=lambda c: c.score, reverse=True)
     return out[:limit]
+
+
+def with_previous(body: str, sentence: str) -> str:
+    """A sentence with the one printed before it, which often names what 「该项目」「会议」 refer to."""
+    said = sentences(body)
+    i = said.index(sentence) if sentence in said else -1
+    return f"{said[i - 1]}{sentence}" if i > 0 else sentence
+
+
+# How many sentences an answer without a short span quotes at most, and how much of the question's
+# words outside the headline a further sentence must hold to join the best one.
+MAX_SUPPORT = 3
+MIN_SUPPORT_COVERAGE = 0.3
+
+
+def supporting(question: str, best: Candidate, candidates: list[Candidate], weighted, asks_photo: bool = False) -> list[Candidate]:
+    """The best sentence and the other sentences of its article that say more of what is asked, in the order
+    printed: 「研究了哪些事项」 is often answered by the sentence after the one naming the meeting. A question
+    about a photo also gets the article's caption (图为…)."""
+    from qa.answer.relevance import coverage as weighted_coverage
+
+    p = best.passage
+    asked = [w for w in (weighted or []) if w.term.lower() not in p.title.lower()]
+    chosen = [best]
+    for c in candidates:
+        if len(chosen) >= MAX_SUPPORT:
+            break
+        if c.passage.article_id == p.article_id and c not in chosen and asked \
+                and weighted_coverage(asked, c.sentence) >= MIN_SUPPORT_COVERAGE:
+            chosen.append(c)
+    if asks_photo and not any("图为" in re.sub(r"\s+", "", c.sentence) for c in chosen):
+        caption = next((s for s in sentences(p.body) if "图为" in re.sub(r"\s+", "", s)), None)
+        if caption:
+            chosen.append(Candidate(p, caption, 0.0))
+    order = sentences(p.body)
+    return sorted(chosen, key=lambda c: order.index(c.sentence) if c.sentence in order else len(order))

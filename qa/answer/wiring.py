@@ -9,6 +9,7 @@ from qa.answer.llm import build_llm
 from qa.answer.records import MeetingRecords
 from qa.answer.select import Passage
 from qa.catalog import Catalog
+from qa.errors import ConfigError
 from qa.index.archive import ArchiveIndex, open_index
 from qa.index.embed import make_embedder
 from qa.index.retrieve import Filters
@@ -36,6 +37,10 @@ class ArchivePassages:
         """Whether the archive's own index has this word."""
         return bool(self.index.bm25.document_frequency(term))
 
+    def is_word(self, term: str) -> bool:
+        """Whether the archive prints this as a word of its own (its index has the token itself)."""
+        return self.index.bm25.has_word(term)
+
     def weigh(self, terms: list[str]):
         """The question's words weighted by their rarity in this archive (see qa.answer.relevance)."""
         from qa.answer.relevance import weigh
@@ -58,17 +63,38 @@ def build_engine(settings: Settings | None = None) -> AnswerEngine:
     catalog = Catalog.open(settings.index_dir)
     index = open_index(settings, make_embedder(settings.embedder))
     records = MeetingRecords(MeetingStore.from_settings(settings))
-    compose = settings.llm.compose if settings.llm.compose is not None else settings.llm.backend == "openai"
+    llm = build_llm(settings.llm)
+    reader = reader_for(settings, llm)
+    # the reader writes the wording when it is on: composing as well would ask the model twice
+    compose = settings.llm.compose if settings.llm.compose is not None else settings.llm.backend == "openai" and reader is None
+    from qa.answer.bridge import EnglishBridge
+
+    passages = ArchivePassages(index, catalog)
     return AnswerEngine(
-        ArchivePassages(index, catalog),
+        passages,
         records,
         catalog,
-        build_llm(settings.llm),
+        llm,
         k=settings.retrieval.k,
         max_question_chars=settings.max_question_chars,
         llm_choice=settings.llm.choose,
         llm_compose=compose,
+        reader=reader,
+        bridge=EnglishBridge(passages.is_word),
     )
+
+
+def reader_for(settings: Settings, llm):
+    """The LLM reader (qa.answer.read) when the settings ask for one: by default with the openai backend only."""
+    from qa.answer.read import Reader
+
+    read = settings.llm.read if settings.llm.read is not None else settings.llm.backend == "openai"
+    if not read:
+        return None
+    if settings.llm.backend != "openai":
+        # the local Gemma-270M cannot read numbered evidence (it echoes the prompt, invents names)
+        raise ConfigError("QA_LLM__READ=true 需要 QA_LLM__BACKEND=openai：本地的 Gemma-270M 太小，不能阅读资料作答。")
+    return Reader(llm)
 
 
 def ingest_sinks(settings: Settings) -> list:

@@ -53,6 +53,15 @@ class ArchiveIndexer:
         self.sinks = sinks
         self.uploads = Path(settings.index_dir) / UPLOADS_DIR
         self._lock = threading.Lock()
+        self._cancel = threading.Event()
+        self._running = threading.Event()
+
+    def cancel(self) -> bool:
+        """Ask the running upload to stop between two batches; False when none is running."""
+        if not self._running.is_set():
+            return False
+        self._cancel.set()
+        return True
 
     def preview(self, path: Path | str, name: str | None = None) -> Issue:
         """The parse of an uploaded file, for the user to check before indexing; refused over the limits."""
@@ -68,6 +77,12 @@ class ArchiveIndexer:
             issue = parse_file(Path(path))
         except UnreadableIssue as exc:
             raise UnreadableIssue(name, exc.reason) from None
+        if not issue.articles:
+            # only a masthead, boilerplate, or text addressed to a model: nothing to ask about
+            raise UploadRefused(
+                f"「{name}」中没有解析出任何文章（只有报头、空白或不是报道的文字）：请确认选对了文件；"
+                f"每篇文章的标题应单独一行（或以“## ”开头），正文在标题之后。"
+            )
         if len(issue.articles) > limits.max_articles:
             raise UploadRefused(
                 f"「{name}」解析出 {len(issue.articles)} 篇文章，超过一期的上限 {limits.max_articles} 篇："
@@ -84,24 +99,35 @@ class ArchiveIndexer:
         第N期 and date) is refused; nothing of a refused or failed upload stays behind.
         """
         with self._lock:
-            progress(0.05, "检查文件")
-            self.preview(path, name)
-            target = self._target(name, known)
-            shutil.copyfile(path, target)
+            self._cancel.clear()  # a cancel meant for an earlier upload does not stop this one
+            self._running.set()
             try:
-                progress(0.15, "分段、嵌入并写入索引")
-                report = ingest([target], self.settings, sinks=self.sinks, progress=False)
-                if report.duplicates:
-                    raise DuplicateIssue(f"「{name}」与库中已有的{report.duplicates[0].label}是同一期，无需重复导入。")
-                if not report.ok:
-                    raise FileProblem(name, report.failures[0].reason)
-            except BaseException:
-                target.unlink(missing_ok=True)
-                raise
-            progress(0.85, "刷新检索")
-            engine = self.build_engine()
-            progress(1.0, "完成")
-            return Added(target, parse_file(target), report, engine)
+                return self._add(path, name, known, progress)
+            finally:
+                self._running.clear()
+
+    def _add(self, path: Path | str, name: str, known: dict[str, str], progress: Progress) -> Added:
+        progress(0.05, "检查文件")
+        self.preview(path, name)
+        target = self._target(name, known)
+        shutil.copyfile(path, target)
+        try:
+            progress(0.15, "分段、嵌入并写入索引")
+            # stopped on request between batches: IngestCancelled; the file is taken back below
+            report = ingest([target], self.settings, sinks=self.sinks, progress=False, cancel=self._cancel.is_set,
+                            on_batch=lambda done, total: progress(0.15 + 0.7 * done / max(total, 1),
+                                                                  f"嵌入 {done}/{total} 段"))
+            if report.duplicates:
+                raise DuplicateIssue(f"「{name}」与库中已有的{report.duplicates[0].label}是同一期，无需重复导入。")
+            if not report.ok:
+                raise FileProblem(name, report.failures[0].reason)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+        progress(0.85, "刷新检索")
+        engine = self.build_engine()
+        progress(1.0, "完成")
+        return Added(target, parse_file(target), report, engine)
 
     def _target(self, name: str, known: dict[str, str]) -> Path:
         """A file name of its own in the upload folder, so no upload overwrites another."""

@@ -196,6 +196,10 @@ def article_html(issue: Issue, article: Article, quote: str | None = None, other
         if paragraph.strip():
             out.append(f"<p>{_marked(paragraph, spans['body'], offset)}</p>")
         offset += len(paragraph) + 1
+    if article.withheld:
+        # shown for the record, set apart: the archive never answers from it
+        out.append('<div class="qa-meta qa-warn">以下文字像是写给问答程序的指令，不作为回答依据：</div>')
+        out += [f'<blockquote class="qa-quote">{esc(text)}</blockquote>' for text in article.withheld]
     out.append("</article>")
     return "".join(out)
 

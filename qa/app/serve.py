@@ -52,12 +52,13 @@ def index_trouble(settings: Settings) -> str | None:
     return health.describe() if not health.ready else "索引为空"
 
 
-def ensure_index(settings: Settings, progress: bool = True) -> IngestReport | None:
+def ensure_index(settings: Settings, progress: bool = True, cancel: Callable[[], bool] | None = None) -> IngestReport | None:
     """Make the index whole before serving; None when it already was.
 
     Empty: ingest settings.seeds_dir. A run killed midway (the first start's seeds, an
     upload): finish it. BM25 missing or stale, a half-written file: any run repairs them.
     Chroma out of step with the manifest: rebuild from every indexed file still on disk.
+    `cancel` stops it between batches (qa.ingest), leaving what was finished and the run to resume.
     """
     health = inspect_index(settings)
     if health.ready and not index_is_empty(settings):
@@ -68,16 +69,16 @@ def ensure_index(settings: Settings, progress: bool = True) -> IngestReport | No
         cwd = Path.cwd()
         uploads = Path(settings.index_dir) / UPLOADS_DIR
         paths = [p for p in [seeds, uploads, *(cwd / s for s in health.sources)] if p.exists()]
-        return ingest(list(dict.fromkeys(paths)), settings, sinks=sinks, rebuild=True, progress=progress)
+        return ingest(list(dict.fromkeys(paths)), settings, sinks=sinks, rebuild=True, progress=progress, cancel=cancel)
     reports = []
     for run in health.unfinished:
         paths = [p for p in run["paths"] if Path(p).exists()]
         if paths:
-            reports.append(ingest(paths, settings, sinks=sinks, progress=progress, cwd=run["cwd"]))
+            reports.append(ingest(paths, settings, sinks=sinks, progress=progress, cwd=run["cwd"], cancel=cancel))
         else:
             _forget_run(settings, run)  # its files are gone: nothing left to finish
     if not reports:
-        reports.append(ingest([seeds], settings, sinks=sinks, progress=progress))
+        reports.append(ingest([seeds], settings, sinks=sinks, progress=progress, cancel=cancel))
     return merge_reports(reports)
 
 

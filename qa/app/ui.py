@@ -21,7 +21,7 @@ from qa.app import api_input, render
 from qa.app.indexer import ArchiveIndexer
 from qa.catalog import Catalog
 from qa.date_input import BadDate, parse_period
-from qa.errors import BadQuestion, QAError
+from qa.errors import BadQuestion, IngestCancelled, QAError
 from qa.meetings.store import MeetingStore
 
 log = logging.getLogger(__name__)
@@ -362,6 +362,11 @@ class ArchiveApp:
         known = {issue.source: issue.sha256 for issue in self.catalog.issues()}
         try:
             added = self.indexer.add(path, Path(path).name, known, lambda f, m: progress(f, desc=m))
+        except IngestCancelled:
+            # asked for by the user: said as an outcome, not raised as an error
+            done = (f"已取消导入「{render.md_literal(Path(path).name)}」：库中没有留下这个文件的任何内容，"
+                    "已有的期次不受影响。需要时重新上传即可。")
+            return done, gr.update(interactive=False), gr.skip(), gr.skip()
         except QAError as exc:
             raise gr.Error(render.esc(exc), title="无法导入") from None  # the modal renders HTML; file names are user text
         except Exception:  # noqa: BLE001 - logged; the message must not show server paths or internals
@@ -378,6 +383,14 @@ class ArchiveApp:
                 f"现在即可提问。文件已存入档案：{render.md_literal(added.path.name)}。")
         issues, people = gr.update(choices=self.issue_choices()), gr.update(choices=self.people())
         return done, gr.update(interactive=False), issues, people
+
+    def cancel_upload(self, request: gr.Request):
+        """Stop the running upload between two batches of its embedding; it is then taken back whole."""
+        if not self._may_add(request):
+            return gr.skip()
+        if self.indexer.cancel():
+            return "正在取消导入：当前这一批写完就停（几秒内），库中不会留下这个文件的任何内容。"
+        return "现在没有正在进行的导入。"
 
     def _may_add(self, request: gr.Request | None) -> bool:
         return self.indexer is not None and self.access.may_add(_user(request))
@@ -404,6 +417,8 @@ class ArchiveApp:
             up["confirm"].click(self.add_issue, [up["file"]],
                                 [up["result"], up["confirm"], chat["issue"], meet["person"]],
                                 concurrency_id="ingest", concurrency_limit=1, api_visibility="private")
+            # unqueued: it must run while the upload holds the ingest queue
+            up["stop"].click(self.cancel_upload, None, up["result"], queue=False, api_visibility="private")
             demo.load(self.on_load, None, [up["panel"], up["notice"], who, chat["issue"], meet["person"]],
                       api_visibility="private")
             demo.load(**meet["query"])
@@ -480,11 +495,13 @@ class ArchiveApp:
             gr.Markdown("上传一期报纸的文本文件（.txt，UTF-8 或 GBK）。先检查解析结果，确认后写入索引，随即可以提问。")
             upload = gr.File(label="报纸文本", file_types=[".txt", ".md"], type="filepath", elem_id="qa-upload")
             preview = gr.HTML("", elem_id="qa-parse")
-            confirm = gr.Button("确认导入并建立索引", variant="primary", interactive=False, elem_id="qa-confirm")
+            with gr.Row():
+                confirm = gr.Button("确认导入并建立索引", variant="primary", interactive=False, elem_id="qa-confirm")
+                stop = gr.Button("取消导入", variant="stop", elem_id="qa-cancel-upload", scale=0)
             result = gr.Markdown(elem_id="qa-upload-result")
         upload.upload(self.preview_upload, [upload], [preview, confirm], api_visibility="private")
         upload.clear(lambda: ("", gr.update(interactive=False)), None, [preview, confirm], api_visibility="private")
-        return {"panel": panel, "notice": notice, "file": upload, "confirm": confirm, "result": result}
+        return {"panel": panel, "notice": notice, "file": upload, "confirm": confirm, "stop": stop, "result": result}
 
 
 def _example_text(evt: gr.SelectData) -> str:

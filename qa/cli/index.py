@@ -53,8 +53,21 @@ def ingest_cmd(paths: tuple[str, ...], prune: bool, rebuild: bool, quiet: bool) 
     from qa.ingest import ingest
     from qa.settings import load_settings
 
+    from qa.cli.interrupt import stop_on_ctrl_c
+    from qa.errors import IngestCancelled
+
     settings = load_settings()
-    report = ingest(list(paths) or None, settings, prune=prune, rebuild=rebuild, progress=not quiet)
+    try:
+        with stop_on_ctrl_c() as cancel:
+            report = ingest(list(paths) or None, settings, prune=prune, rebuild=rebuild, progress=not quiet, cancel=cancel)
+    except IngestCancelled as stop:
+        done = stop.report
+        click.echo(f"\n{stop}（本次已导入 {len(done.added) + len(done.replaced)} 个文件。）" if done else f"\n{stop}", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        # a second Ctrl+C: stopped mid-write; the ordering of the writes keeps the index consistent
+        click.echo("\n导入已中断：已导入的期次都保留，正在写的那一期下次运行 qa ingest 时会重做。", err=True)
+        sys.exit(130)
     click.echo(
         f"新增 {len(report.added)} 个文件，更新 {len(report.replaced)} 个，未变 {len(report.unchanged)} 个，"
         f"移除 {len(report.removed)} 个，跳过重复 {len(report.duplicates)} 个；写入 {report.chunks_written} 段（新嵌入 {report.passages_embedded} 段），"

@@ -67,9 +67,15 @@ def serve_cmd(host, port, auth, auth_file, admins, index_if_empty) -> None:
                 f"索引 {settings.index_dir}：{trouble}。去掉 --no-index 让 qa serve 先导入或修复，或运行 qa ingest。"
             )
         click.echo(f"{trouble}，正在从 {settings.seeds_dir} 导入或修复索引（可随时 Ctrl+C，下次启动会接着做）……", err=True)
+        from qa.cli.interrupt import stop_on_ctrl_c
+        from qa.errors import IngestCancelled
+
         try:
-            report = ensure_index(settings, progress=True)
-        except KeyboardInterrupt:
+            with stop_on_ctrl_c() as cancel:
+                report = ensure_index(settings, progress=True, cancel=cancel)
+                if cancel():
+                    raise IngestCancelled("")  # asked while the last steps ran: stop rather than serve
+        except (KeyboardInterrupt, IngestCancelled):
             click.echo("\n导入已中断：已导入的期次都保留，下次启动 qa serve 会接着导入。", err=True)
             sys.exit(130)
         for exc in report.failures if report else []:

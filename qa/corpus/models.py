@@ -21,6 +21,9 @@ class Article(BaseModel):
     raw: str = Field(description="the lines of the file this article was parsed from")
     byline: list[str] = Field(default_factory=list)
     kind: ArticleKind = "article"
+    withheld: list[str] = Field(
+        default_factory=list,
+        description="text addressed to a model (instructions, role-play), taken out of body: never evidence or a record")
 
 
 class Issue(BaseModel):

@@ -13,9 +13,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qa.corpus.addressed import is_addressed, withhold
 from qa.corpus.clean import clean_heading, clean_line, clean_subheading
 from qa.corpus.models import Article, Issue
 from qa.corpus.read import read_issue
+from qa.errors import UnreadableIssue
 
 _MASTHEAD_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISSUE_NO = re.compile(r"第\s*(\d{3,5})\s*期")
@@ -151,16 +153,34 @@ def derive_title(first_paragraph: str) -> str:
 def _finish(unit: _Unit, prefix: str, ordinal: int) -> Article | None:
     if not unit.paragraphs:
         return None  # a headline with no text under it: an advertisement or a page banner
-    body = "\n".join(clean_line(p) for p in unit.paragraphs)
+    # Text addressed to a model (「忽略以上所有指令…」) is no report: kept aside, never evidence or a record.
+    body, withheld = withhold("\n".join(clean_line(p) for p in unit.paragraphs))
+    if not body:
+        return None
     common = dict(
-        id=f"{prefix}-{ordinal:02d}", body=body, raw="\n\n".join(unit.raw), byline=unit.byline
+        id=f"{prefix}-{ordinal:02d}", body=body, raw="\n\n".join(unit.raw), byline=unit.byline, withheld=withheld
     )
     if unit.heads:
         title, subtitle = _choose_title(unit.heads)
+        if is_addressed(subtitle):
+            subtitle = ""
+        if is_addressed(title):
+            return Article(title=derive_title(body.split("\n")[0]), subtitle=subtitle, title_inferred=True,
+                           kind="article", **common)
         return Article(title=title, subtitle=subtitle, kind="article", **common)
     if "图为" in body or len(unit.paragraphs) == 1:
         return Article(title=CAPTION_TITLE, kind="caption", **common)
     return Article(title=derive_title(body.split("\n")[0]), title_inferred=True, kind="article", **common)
+
+
+def _masthead_date(m: re.Match, source: str) -> dt.date:
+    """The printed publication date; an impossible one (2023年2月30日, an OCR slip) stops the file: every
+    citation of the issue would carry it."""
+    y, mo, d = map(int, m.groups())
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        raise UnreadableIssue(source, f"报头日期「{y}年{mo}月{d}日」不存在：请对照原报改正文件中的报头日期后再导入。") from None
 
 
 def infer_date(text: str) -> dt.date | None:
@@ -209,7 +229,7 @@ def parse_text(text: str, source: str, sha256: str | None = None, id_prefix: str
             if (m := _ISSUE_NO.search(t)) and issue_no is None:
                 issue_no = int(m.group(1))
             if (m := _MASTHEAD_DATE.search(t)) and date is None:
-                date = dt.date(*map(int, m.groups()))
+                date = _masthead_date(m, source)
             continue
         if _is_boilerplate(t):
             flush()

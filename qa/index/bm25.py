@@ -170,6 +170,10 @@ class BM25Index:
     def n_docs(self) -> int:
         return len(self.ids)
 
+    def has_word(self, term: str) -> bool:
+        """Whether the archive's tokenizer ever produced this very word (not only its parts)."""
+        return self.model is not None and term.lower() in self.model.vocab_dict
+
     def document_frequency(self, term: str) -> int | None:
         """In how many chunks a word occurs; None when the archive never uses it.
 

@@ -66,6 +66,12 @@ def resolve_date(text: str, issue_date: dt.date | None, previous: dt.date | None
 
     `previous`: the day of the event told before, for 同日/当天/次日.
     """
+    found = resolve_dates(text, issue_date, previous)
+    return found[0] if found else None
+
+
+def resolve_dates(text: str, issue_date: dt.date | None, previous: dt.date | None = None) -> list[ResolvedDate]:
+    """Every time expression in `text`, resolved against the issue date, in the order written."""
     found: list[ResolvedDate] = []
     for m in _RANGE.finditer(text):
         if m.group(1):
@@ -99,4 +105,4 @@ def resolve_date(text: str, issue_date: dt.date | None, previous: dt.date | None
             found.append(ResolvedDate(day, None, False, m.group(0), m.start()))
     for m in _VAGUE.finditer(text):
         found.append(ResolvedDate(issue_date, None, True, m.group(0), m.start()))
-    return min(found, key=lambda r: r.start) if found else None
+    return sorted(found, key=lambda r: r.start)

