@@ -234,3 +234,14 @@ def test_引用别的文章只要它本身陈述了全部事实也算引用正�
     unrelated = GoldQuestion(id="n", type="number", question="产能？", answerable=True, gold_facts=["800吨"],
                              gold_articles=["a-02"])
     assert not score_answer(_a("800吨[1]", [_cite(1, "a-01")]), unrelated, ARTICLES, KNOWN).correct_cited
+
+
+def test_前天和上周五按出版日算作文章写明的日期():
+    import datetime as dt
+
+    from qa.eval.gold import stated_dates
+
+    issue = dt.date(2025, 12, 4)  # a Thursday
+    assert dt.date(2025, 12, 2) in stated_dates("前天下午，区政府常务会议召开。", issue)
+    assert dt.date(2025, 11, 28) in stated_dates("上周五，全区会议召开。", issue)
+    assert stated_dates("日前，全区会议召开。", issue) == frozenset()

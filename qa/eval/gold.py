@@ -107,8 +107,11 @@ def load_questions(path: Path) -> list[GoldQuestion]:
 
 
 def stated_dates(text: str, issue_date: dt.date | None) -> frozenset[dt.date]:
-    """Dates a text states, with 昨日 and year-less month-days resolved against the issue date."""
-    found = set()
+    """Dates a text states, with 昨日, 前天, 上周五 and year-less month-days resolved against the issue date
+    (by the project's one date reader, qa.meetings.dates; a vague 日前 states no day)."""
+    from qa.meetings.dates import resolve_dates
+
+    found = {r.date for r in resolve_dates(re.sub(r"\s+", "", text), issue_date) if r.date and not r.approximate}
     if issue_date and _YESTERDAY.search(text):
         found.add(issue_date - dt.timedelta(days=1))
     for y, m, d in _MONTH_DAY.findall(text):
