@@ -354,3 +354,11 @@ def test_只有openai后端默认启用阅读_本地Gemma从不阅读():
     assert isinstance(reader_for(Settings(llm={"backend": "openai", "base_url": "http://127.0.0.1:1/v1"}), object()), Reader)
     with pytest.raises(ConfigError):
         reader_for(Settings(llm={"read": True}), None)
+
+
+def test_来源说法不一的答案不交给模型改写():
+    from qa.answer.read import Reader
+
+    disagreeing = Answer(question="项目每年加工多少吨？", mode="retrieval",
+                         answer="两篇报道说法不一：第1期称800吨[1]；第2期称99999吨[2]。")
+    assert Reader(llm=None).read(None, "项目每年加工多少吨？", [], [disagreeing]) is None

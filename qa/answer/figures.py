@@ -48,6 +48,9 @@ class Figure:
     approximate: bool
 
 
+# What an answer says when its sources disagree on a figure (the LLM reader keeps such an answer).
+DISAGREE = "说法不一"
+
 def read_figure(text: str, context: str = "") -> Figure | None:
     """The figure a short answer states (「800吨」, 「5.6万户」, 「约5亿元」); `context` is the sentence it came
     from (its 约 or 左右 makes the figure approximate)."""
@@ -168,7 +171,7 @@ def say_disagreement(readings: list[Reading], mark: Callable[[Reading], str]) ->
     ordered = sorted(readings, key=lambda r: (r.issue_date or dt.date.max, r.issue_no or 0))
     count = _COUNT_WORDS[len(ordered) - 2] if 2 <= len(ordered) <= 9 else "多"
     parts = [f"{_where(r)}称{r.figure.rstrip('。')}{mark(r)}" for r in ordered]
-    return f"{count}篇报道说法不一：{'；'.join(parts)}。"
+    return f"{count}篇报道{DISAGREE}：{'；'.join(parts)}。"
 
 
 def disagreeing(best, figure: str, pool: list, read: Callable[[object], str | None],

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from qa.answer.figures import DISAGREE
 from qa.answer import ground
 from qa.answer.engine import join_answers  # the engine never imports this module: no circle
 from qa.answer.models import Answer, Citation
@@ -328,7 +329,9 @@ class Reader:
 
     def read(self, engine, question: str, parts: list, answers: list[Answer]) -> Answer | None:
         """`parts`: the question's parts (decompose.Part); `answers`: the rules' answer to each."""
-        read = [i for i, a in enumerate(answers) if a.mode not in RULES_KEEP]
+        # records and catalog answers are exact already; a part whose sources disagree (figures.DISAGREE) says so,
+        # and a model's single figure must not paper over that
+        read = [i for i, a in enumerate(answers) if a.mode not in RULES_KEEP and DISAGREE not in a.answer]
         if not read:
             return None
         texts = [parts[i].text for i in read]
