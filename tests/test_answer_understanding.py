@@ -183,3 +183,41 @@ def test_英文词经双语词典找到报纸自己的中文词():
     archive = {"基层", "治理", "座谈会"}.__contains__  # the paper never prints 草根网民 or 研讨会
     bridge = EnglishBridge(archive, entries=lambda: entries)
     assert bridge.cues("Who chaired the symposium on grassroots governance?") == ["座谈会", "基层", "治理"]
+
+
+def test_会议编号的中文数字写成阿拉伯数字():
+    assert normalise_question("区十九届政府第八次常务会是哪天开的") == "区19届政府第8次常务会是哪天开的？"
+
+
+def test_中文数字和阿拉伯数字写的编号算同一个词():
+    w = weigh(["第八次", "常务会议"], {"常务会议": 3}.get, 100)
+    assert coverage(w, "区十九届人民政府第8次常务会议召开") == 1.0
+
+
+def test_问题词后面的名词是答案的种类不是话题():
+    from qa.answer.select import content_terms
+
+    assert "地方" not in content_terms("深度行青岛站活动是在什么地方举行的？")
+    assert "深度" in content_terms("深度行青岛站活动是在什么地方举行的？")
+
+
+@pytest.mark.parametrize("question", ["常务会上到了几个副区长？", "营商环境大会上一共去了几位区领导？"])
+def test_数某类人的问题不需要角色动词(question):
+    r = route(question, set())
+    assert r.kind == "meeting" and r.count and r.role == "any"
+
+
+def test_没说是哪次活动的数人问题不去会议记录():
+    assert route("即墨区有几个副区长？", set()).kind != "meeting"
+
+
+def test_除了主持人还有谁参加_问的是参加的人():
+    assert route("专题会议上，除了主持人，还有谁参加了？", set()).role == "participant"
+    assert route("专题会参会的区领导", set()).kind == "meeting"
+
+
+def test_没有地点的句子不当作地点题的答案():
+    from qa.answer.select import names_a_place
+
+    assert names_a_place("副区长逄锦涛陪同视察了移风店镇、金口镇。")
+    assert not names_a_place("今年区政协将围绕乡村振兴开展六次专题协商。")

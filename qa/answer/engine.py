@@ -20,6 +20,7 @@ from qa.answer.normalise import normalise_question
 from qa.answer.route import TITLES, Route, route
 from qa.answer.select import (
     ASKS_PHOTO,
+    names_a_place,
     ROLE_VERBS,
     supporting,
     with_previous,
@@ -434,7 +435,8 @@ class AnswerEngine:
             return (f"{n}。", True) if n else (None, False)
         if kind == "place":
             p = place_answer(s)
-            return (f"{p}。", True) if p else (None, True)
+            # no 在…召开 to read: the sentence answers only if it names a place at all
+            return (f"{p}。", True) if p else (None, names_a_place(s))
         if kind == "date":
             d, relative = date_answer(s, best.passage.issue_date)
             if d is None:

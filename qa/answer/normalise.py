@@ -37,6 +37,20 @@ def _has_cjk(text: str) -> bool:
     return bool(re.search(rf"[{_CJK}]", text))
 
 
+# A meeting's number in Chinese numerals (第八次, 十九届): as digits, the way most reports print them
+# (第8次); relevance compares numerals digit-wise, so 十九届 in a report still matches 19届.
+_SERIES = re.compile(r"(第?)([零〇一二三四五六七八九十百两]+)(次|届)")
+
+
+def _series_digits(m: re.Match) -> str:
+    import cn2an
+
+    try:
+        return f"{m.group(1)}{int(cn2an.cn2an(m.group(2).replace('两', '二'), 'smart'))}{m.group(3)}"
+    except (ValueError, KeyError, IndexError):
+        return m.group(0)
+
+
 def normalise_question(question: str) -> str:
     """The question in simplified characters, half-width letters and digits, no OCR spaces, no filler."""
     text = unicodedata.normalize("NFKC", question).strip()
@@ -48,6 +62,7 @@ def normalise_question(question: str) -> str:
     for _ in range(2):  # 「请问，我想了解一下：…」
         text = _FILLER_HEAD.sub("", text).strip()
     text = _FILLER_TAIL.sub("", text).strip()
+    text = _SERIES.sub(_series_digits, text)
     if text and not re.search(r"[？?。！]$", text) and re.search(r"谁|哪|什么|多少|几|何|吗|是否|怎么|如何", text):
         text += "？"
     return text or question.strip()

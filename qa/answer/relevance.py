@@ -81,7 +81,14 @@ def coverage(weighted: list[Weighted], text: str) -> float:
     if not total:
         return 0.0
     low = text.lower()
-    return sum(w.weight for w in weighted if w.term.lower() in low) / total
+    return sum(w.weight for w in weighted if w.term.lower() in low or _numeral_in(w.term, text)) / total
+
+
+def _numeral_in(term: str, text: str) -> bool:
+    """A term with a numeral found where the text writes it the other way (19届 in 十九届, 第八次 in 第8次)."""
+    if not re.search(r"[\d零〇一二三四五六七八九十百两]", term):
+        return False
+    return _digits(term).lower() in _digits(text).lower()
 
 
 def names_the_unreported(weighted: list[Weighted], text: str) -> bool:

@@ -52,13 +52,16 @@ _ASKS_WHO = re.compile(r"谁|哪位|哪一位|who", re.I)
 # 「孙杰主持的座谈会，哪些副区长参加？」 asks for people at a meeting, not for a person's meetings.
 _ASKS_PEOPLE = re.compile(r"谁|哪位|哪几位|哪些(?:人|领导|副|区领导|同志|嘉宾)|哪(?:个|位)?领导")
 _ASKS_COUNT = re.compile(r"(?<!哪)(?:几位|几名|几个人|几人)|多少位|多少名|多少人|how many", re.I)
+# 「会上到了几个副区长」: counting people by what they are at an event, with no role verb
+_NAMES_EVENT = re.compile(r"会|活动|视察|调研|检查|督导|座谈|仪式|学习|考察|观摩|走访|下基层")
+_COUNTS_PEOPLE = re.compile(r"(?<!哪)(?:几|多少)\s*(?:个|位|名)?\s*(?:副?区长|[区市]?领导|委员|代表|干部|同志|嘉宾|常委|副主任|副主席)")
 
 
 # asking for people: 「哪些企业」「哪几个镇」 ask for things, and go to the text
 _ASKS_FOR_NAMES = re.compile(
     r"谁|哪位|哪几位|哪(?:些|几个|个)(?:[区市省县镇]?领导|人|副|同志|嘉宾|负责人|干部|委员|代表|专家|区长|书记|主任|主席|成员)|"
     r"(?:领导|人员?|同志|嘉宾|负责人|干部|委员|代表|专家|成员)(?:都|还|分别|一共|共)?(?:有|是)(?:哪些|谁)|"
-    r"名单|who|which\b[\w\s-]{0,30}?\b(?:leaders?|officials?|people|persons?|members?|deput(?:y|ies)|mayors?)\b", re.I)
+    r"名单|(?:领导|人员|嘉宾|同志)[？?。]?$|who|which\b[\w\s-]{0,30}?\b(?:leaders?|officials?|people|persons?|members?|deput(?:y|ies)|mayors?)\b", re.I)
 
 
 # what follows 「主持的」 when the verb says which meeting: a meeting or an event (座谈会, 活动, 仪式 …)
@@ -77,8 +80,11 @@ def _roles(q: str) -> list[tuple[MeetingRole, bool]]:
         if not matches:
             continue
         modifier = all(
-            q[m.end():m.end() + 1] == "的" and _MEETING_HEAD.match(q[m.end() + 1:])
-            and not _ASKS_FOR_NAMES.search(q[max(0, m.start() - 4):m.start()]) for m in matches)
+            (q[m.end():m.end() + 1] == "的" and _MEETING_HEAD.match(q[m.end() + 1:])
+             and not _ASKS_FOR_NAMES.search(q[max(0, m.start() - 4):m.start()]))
+            # 「除了主持人，还有谁参加」: the chair is set aside, not asked for
+            or re.search(r"除了?[^，,。？?]{0,6}$", q[:m.start()]) is not None
+            for m in matches)
         out.append((role, modifier))
     return out
 
@@ -140,6 +146,9 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
         # 「孙杰主持的会议有哪些」: here the verb before 的 is what is asked about
         return Route("person_meetings", person=person, role=roles[0][0] if roles else "any", year=year, month=month)
     count = bool(_ASKS_COUNT.search(q))
+    if not roles and _COUNTS_PEOPLE.search(q) and _NAMES_EVENT.search(q):
+        return Route("meeting", role="any", person=person, title=title, year=year, month=month, ordinals=ordinals,
+                     count=True)
     if roles and (count or _ASKS_FOR_NAMES.search(q)):
         # 「孙杰主持的座谈会，哪些副区长参加？」 asks who took part: 「主持的」 only says which meeting
         asked = [r for r, modifier in roles if not modifier]

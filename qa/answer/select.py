@@ -25,6 +25,11 @@ _STOP = set(
 # Words that ask rather than name: 「几个」「多少」「哪些」, and counting adverbs around them.
 _ASK_HEADS = ("哪", "什么", "多少", "几")
 _ASK_WORDS = {"一共", "总共", "分别", "请问", "他们", "她们", "它们", "我们", "大家", "那张", "这张", "那次", "这次"}
+# Question words whose next word names the kind of answer (什么地方, 哪个部门, 何种方式); 多少/几 are not
+# here: what they count (多少个项目) is matched in the sentence.
+_ASKS_TYPE = {"什么", "哪个", "哪些", "哪", "何", "哪家", "哪种", "何种", "啥"}
+# … unless it is a thing the question is about: 「哪个街道的企业」 names no answer type
+_KEEP_AFTER_ASK: set[str] = set()
 _EN_STOP = set("the a an of in on at to for was is were are who what when where which how much many did does do by and with".split())
 _UNITS = ["亿元", "万元", "元", "吨", "件", "个", "名", "人", "支", "座", "户", "亩", "平方米", "%", "次", "家", "处", "立方米", "所"]
 _NUM = r"\d+(?:\.\d+)?"
@@ -71,8 +76,14 @@ def content_terms(question: str, guess_words: bool = True) -> list[str]:
     `guess_words=False`: dictionary words only, no words jieba's HMM guesses from unknown runs.
     """
     terms = []
+    previous = ""
     for tok in jieba.lcut(question, HMM=guess_words):
         tok = tok.strip()
+        asked_type, previous = previous in _ASKS_TYPE, tok
+        # 「在什么地方」「任什么职位」: the noun after the question word is the kind of answer wanted, not
+        # what the question is about (the report says 即墨宾馆, not 地方)
+        if asked_type and tok not in _KEEP_AFTER_ASK:
+            continue
         if not tok or tok.lower() in _EN_STOP or tok in _STOP or tok in _ASK_WORDS or tok.startswith(_ASK_HEADS):
             continue
         if re.fullmatch(r"[\u4e00-\u9fff]+", tok) or re.fullmatch(r"[A-Za-z0-9.%]+", tok):
@@ -203,6 +214,15 @@ def place_answer(sentence: str) -> str | None:
     """`在即墨宾馆召开` → 即墨宾馆; `到蓝村街道调研` → 蓝村街道."""
     m = _PLACE.search(sentence) or _WENT_TO.search(sentence)
     return re.sub(r"\s+", "", m.group(1)) if m else None
+
+
+_PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{1,12}(?:(?:街道|社区|宾馆|酒店|中心|学校|中学|小学|公园|广场|体育场|会场|会议室|大厦|园区|基地|市场|码头)"
+                         r"|(?:镇|村)(?=[，。、；的和及]))")  # 移风店镇、… but not 乡村振兴
+
+
+def names_a_place(sentence: str) -> bool:
+    """Whether a sentence names a venue (…街道, …宾馆, …中心); jieba's place tags (ns) also fire on 政协."""
+    return bool(_PLACE_WORD.search(sentence))
 
 
 def date_answer(sentence: str, issue_date: dt.date | None) -> tuple[dt.date | None, str]:
