@@ -221,3 +221,23 @@ def test_没有地点的句子不当作地点题的答案():
 
     assert names_a_place("副区长逄锦涛陪同视察了移风店镇、金口镇。")
     assert not names_a_place("今年区政协将围绕乡村振兴开展六次专题协商。")
+
+
+@pytest.mark.parametrize("question, title", [
+    ("2023年的胶州市市长是哪位？", "胶州市市长"),  # another city's 市长, not the bare one
+    ("2021年担任即墨区区长的是哪位？", "即墨区区长"),
+    ("2024年即墨区政协的主席由谁担任？", "即墨区政协主席"),
+    ("2022年区长是谁？", "区长"),
+])
+def test_职务带上问题里写的地方(question, title):
+    r = route(question, set(), {"区政协主席", "市长", "区长"})
+    assert r.kind == "title_holder" and r.title == title
+
+
+def test_问某职务是谁时_答职务后面印的名字():
+    from qa.answer.select import asked_post, post_holder
+
+    assert asked_post("区住建局的局长是谁？") == "局长"
+    assert asked_post("谁主持了会议？") is None
+    assert post_holder("局长", "区住房城乡建设局局长仉淑华陪同。", {"仉淑华"}) == "仉淑华"
+    assert post_holder("董事长", "即墨国际陆港与某某公司举行签约仪式", set()) is None

@@ -20,6 +20,8 @@ from qa.answer.normalise import normalise_question
 from qa.answer.route import TITLES, Route, route
 from qa.answer.select import (
     ASKS_PHOTO,
+    asked_post,
+    post_holder,
     names_a_place,
     ROLE_VERBS,
     supporting,
@@ -450,6 +452,12 @@ class AnswerEngine:
                 return f"{'、'.join(names)}。", True
             if ROLE_VERBS.search(question):
                 return None, False  # 「由谁主持」: a sentence naming no one before 主持 does not say
+            post = asked_post(question)
+            if post:
+                # 「住建局的局长是谁」: the name printed right after that post; a sentence without the post
+                # (「上海卓丰…公司」 for its 董事长) does not say who holds it
+                holder = post_holder(post, s, people)
+                return (f"{holder}。", True) if holder else (None, False)
             # else the sentence answers "who" only if it names someone: a known person or a recognised name
             return None, any(n in s for n in people) or bool(person_names(s))
         return None, True

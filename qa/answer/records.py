@@ -209,6 +209,9 @@ class MeetingRecords:
         else:
             names = "、".join(f"{h.person}（{h.first_seen.year if h.first_seen else ''}年起）" for h in holders)
             text = f"报纸记载的{r.title}：{names}。"
-        evidence = list(dict.fromkeys(_ev(h.sightings[-1].evidence) for h in holders))
+        # the first printing grounds 「（2021年起）」, the last one that the post was still held
+        shown = [h.sightings[-1] for h in holders] if r.year or date_from or date_to else \
+            [s for h in holders for s in (h.sightings[0], h.sightings[-1])]
+        evidence = list(dict.fromkeys(_ev(s.evidence) for s in shown))
         person = holders[0].person if len(holders) == 1 else None
         return RecordAnswer([(re.sub(r"（年起）", "", text), evidence)], Focus(person=person), {h.person for h in holders})

@@ -197,6 +197,36 @@ def who_answer(question: str, sentence: str, people: set[str] | frozenset[str] =
     return found
 
 
+_BEFORE_WHO = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:是谁|是哪位|是哪一位|由谁担任|由谁来担任)")
+
+
+def asked_post(question: str) -> str | None:
+    """The post a who-question asks the holder of: 「区住建局的局长是谁」 → 局长; None for 「谁主持」."""
+    import jieba.posseg as pseg
+
+    m = _BEFORE_WHO.search(question)
+    if not m:
+        return None
+    words = [p for p in pseg.lcut(m.group(1)) if p.word.strip()]
+    last = words[-1] if words else None
+    if last is None or len(last.word) < 2 or not last.flag.startswith("n") or last.flag == "nr":
+        return None
+    return last.word
+
+
+def post_holder(post: str, sentence: str, people: set[str] | frozenset[str] = frozenset()) -> str | None:
+    """The person printed right after a post in a sentence (「局长仉淑华陪同」 → 仉淑华)."""
+    for m in re.finditer(re.escape(post), sentence):
+        after = sentence[m.end():m.end() + 4]
+        known = [p for p in sorted(people, key=len, reverse=True) if after.startswith(p)]
+        if known:
+            return known[0]
+        named = person_names(sentence[m.end():m.end() + 6])
+        if named and sentence[m.end():].startswith(named[0]):
+            return named[0]
+    return None
+
+
 def person_names(sentence: str) -> list[str]:
     """People a sentence names, as jieba's tagger recognises them (`nr`): names outside any registry."""
     import jieba.posseg as pseg
