@@ -241,3 +241,18 @@ def test_问某职务是谁时_答职务后面印的名字():
     assert asked_post("谁主持了会议？") is None
     assert post_holder("局长", "区住房城乡建设局局长仉淑华陪同。", {"仉淑华"}) == "仉淑华"
     assert post_holder("董事长", "即墨国际陆港与某某公司举行签约仪式", set()) is None
+
+
+def test_那次会议指上一轮的那一次_连日期一起():
+    from qa.answer.followup import Focus, resolve
+
+    focus = Focus(person="韩世军", meeting="区委常委会会议", when="2024-05-20")
+    assert resolve("那场会上有哪些人列席？", focus, False) == "2024年5月20日区委常委会会议上有哪些人列席？"
+    assert resolve("Who chaired that meeting?", focus, False).startswith("2024年5月20日区委常委会会议")
+
+
+def test_这个职务指上一轮问的职务():
+    from qa.answer.followup import Focus, resolve
+
+    assert resolve("到2024年这个职务换成了谁？", Focus(person="于澎", title="区政协主席"), False) == "到2024年区政协主席换成了谁？"
+    assert route("到2024年区政协主席换成了谁？", set(), {"区政协主席"}).kind == "title_holder"

@@ -9,7 +9,11 @@ import re
 from dataclasses import dataclass
 
 _PERSON_PRONOUN = re.compile(r"他们|她们|他|她|\bhe\b|\bshe\b|\bhim\b|\bher\b", re.I)
-_MEETING_REF = re.compile(r"这次会议|此次会议|该会议|本次会议|这个会议?|这次活动|该活动|这次|此次")
+_MEETING_REF = re.compile(r"(?:这|那|此|该|本|上述)(?:次|场|个)?(?:会议|会|活动)|这次|此次|那次|那场|这场|"
+                          r"\b(?:that|this|the same)\s+(?:meeting|session|conference|event|activity)\b", re.I)
+# 「这个职务换成了谁」: the post the previous turn was about
+_POST_REF = re.compile(r"(?:这|那|该|此)(?:个|一)?(?:职务|职位|岗位|位置)|\b(?:that|this|the same)\s+(?:post|position|office|job)\b",
+                       re.I)
 _TOPIC_REF = re.compile(r"它的|它|该项目|这个项目|该公司|这家公司|\bit\b|\bits\b", re.I)
 _MORE = re.compile(r"^(还有|另外|其他|还)")
 _TOPIC_END = re.compile(r"(的|是|在|由|有|一年|多少|哪|何|什么|为|共|已|预计|组织|举行|召开)")
@@ -22,6 +26,8 @@ class Focus:
     person: str | None = None
     meeting: str | None = None
     topic: str | None = None
+    title: str | None = None
+    when: str | None = None  # the day of that meeting (ISO): 「那次会议」 is that one, not another of its name
 
 
 def topic_of(question: str) -> str | None:
@@ -40,9 +46,15 @@ def resolve(question: str, focus: Focus | None, names_in_question: bool) -> str:
     q = question
     if focus.person and not names_in_question and _PERSON_PRONOUN.search(q):
         return _PERSON_PRONOUN.sub(focus.person, q, count=1)
+    if focus.title and _POST_REF.search(q):
+        return _POST_REF.sub(focus.title, q, count=1)
     if focus.meeting and (_MEETING_REF.search(q) or _MORE.match(q)):
         q = _MEETING_REF.sub("", q)
-        return f"{focus.meeting}{_MORE.sub('', q)}"
+        day = ""
+        if focus.when and not re.search(r"\d{4}\s*年", q):
+            y, m, d = (int(x) for x in focus.when.split("-"))
+            day = f"{y}年{m}月{d}日"
+        return f"{day}{focus.meeting}{_MORE.sub('', q)}"
     if focus.topic and _TOPIC_REF.search(q):
         return _TOPIC_REF.sub(focus.topic, q, count=1)
     return q

@@ -124,7 +124,8 @@ class MeetingRecords:
         else:
             text = f"{label}{meeting.name}的有：{who}。"
         evidence = list(dict.fromkeys(_ev(a.evidence) for a in attendances))
-        return RecordAnswer([(text, evidence)], Focus(person=names[0] if len(names) == 1 else None, meeting=meeting.name),
+        return RecordAnswer([(text, evidence)], Focus(person=names[0] if len(names) == 1 else None, meeting=meeting.name,
+                                                          when=meeting.when.isoformat() if meeting.when else None),
                             set(names), derived={str(len(names))} if r.count else set())
 
     def _titles_in(self, question: str, meeting_name: str) -> list[str]:
@@ -214,4 +215,5 @@ class MeetingRecords:
             [s for h in holders for s in (h.sightings[0], h.sightings[-1])]
         evidence = list(dict.fromkeys(_ev(s.evidence) for s in shown))
         person = holders[0].person if len(holders) == 1 else None
-        return RecordAnswer([(re.sub(r"（年起）", "", text), evidence)], Focus(person=person), {h.person for h in holders})
+        return RecordAnswer([(re.sub(r"（年起）", "", text), evidence)], Focus(person=person, title=r.title),
+                            {h.person for h in holders})

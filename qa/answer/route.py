@@ -44,7 +44,8 @@ _ASKS_PERSON_MEETINGS = re.compile(
 # What is left of a who-holds-this-post question once the post, the time and the asking are taken away.
 _POST_QUESTION_NOISE = re.compile(
     r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月(?:份)?|\d{1,2}\s*[日号]|年初|年底|上半年|下半年|时候?|期间|当时|"
-    r"谁|哪位|哪一位|是|的|担任|出任|任|由|一职|现任|当年|即墨区?|我区|全区|那|这|呢|啊|请问|[A-Za-z']+|[？?，,。\s\d]")
+    r"谁|哪位|哪一位|是|的|担任|出任|任|由|一职|现任|当年|即墨区?|我区|全区|那|这|呢|啊|请问|"
+    r"到了?|换成了?|换了|变成了?|接任|后来|现在|如今|又|[A-Za-z']+|[？?，,。\s\d]")
 _ASKS_ROLE = re.compile(r"(什么|何)(职务|职位|身份|职)|担任何职|的职务|的职位|的身份|"
                         r"what (?:post|position|title|role|job)|which (?:post|position)", re.I)
 _ASKS_WHO = re.compile(r"谁|哪位|哪一位|who", re.I)
