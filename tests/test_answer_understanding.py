@@ -256,3 +256,15 @@ def test_这个职务指上一轮问的职务():
 
     assert resolve("到2024年这个职务换成了谁？", Focus(person="于澎", title="区政协主席"), False) == "到2024年区政协主席换成了谁？"
     assert route("到2024年区政协主席换成了谁？", set(), {"区政协主席"}).kind == "title_holder"
+
+
+def test_复合问题的主语不带上第一问所问的指标():
+    parts = [p.text for p in split_question("某某新材料项目年产值多少？预计什么时候投产？")]
+    assert parts == ["某某新材料项目年产值多少？", "某某新材料项目预计什么时候投产？"]
+
+
+def test_数量紧跟在所问的东西后面时取这个数():
+    from qa.answer.select import number_answer
+
+    s = "该项目总投资9.5亿元，主要生产复合材料，一期建成后年产碳纤维复合材料2000吨。"
+    assert number_answer("某项目年产多少碳纤维复合材料？", s, ["项目", "年产", "碳纤维", "复合材料"]) == "2000吨"

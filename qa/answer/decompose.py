@@ -44,10 +44,22 @@ def _asks(text: str) -> bool:
     return bool(_ASK.search(text))
 
 
+# Where a named thing ends (…项目, …会议, …公司): what follows it before 多少/什么 is the attribute asked about.
+_THING_END = re.compile(r"项目|会议|会|公司|集团|活动|工程|大赛|比赛|基地|产业园|园区|企业|仪式|中心|街道|学校|医院")
+
+
 def subject_of(question: str) -> str:
-    """The subject a Chinese ask opens with: 「2022年全区…会议在哪里召开？」 → 「2022年全区…会议」."""
+    """The subject a Chinese ask opens with: 「2022年全区…会议在哪里召开？」 → 「2022年全区…会议」;
+    「德国ITEM项目年产值多少？」 → 「德国ITEM项目」 (年产值 is what the first part asks, not its subject)."""
     m = _SUBJECT_END.search(question, 2)
-    return question[: m.start()].strip("，。？?、 ") if m else ""
+    if not m:
+        return ""
+    subject = question[: m.start()].strip("，。？?、 ")
+    if re.fullmatch(_ASK_ZH, m.group(0)):
+        things = list(_THING_END.finditer(subject))
+        if things and things[-1].end() < len(subject):
+            subject = subject[: things[-1].end()]
+    return subject
 
 
 def _years_split(question: str) -> list[str] | None:

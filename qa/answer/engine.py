@@ -442,7 +442,10 @@ class AnswerEngine:
         if kind == "date":
             d, relative = date_answer(s, best.passage.issue_date)
             if d is None:
-                return None, False
+                # 「预计什么时候投产」 asks a plan, and the paper gives it as 明年/年底: the sentence says it
+                planned = re.search(r"预计|计划|将", question) and re.search(
+                    r"(?:预计|计划|将|力争|确保)[^，。]{0,8}(?:明年|今年|年底|年内|月底|上半年|下半年|年初|\d{1,2}月)", s)
+                return None, bool(planned)
             how = f"（见{best.passage.issue_date.isoformat()}出版的报道，文中“{relative}”即该日）" if relative else ""
             return f"{cn_date(d)}{how}。", True
         if kind == "who":

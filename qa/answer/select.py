@@ -160,10 +160,14 @@ def _number_answer(question: str, sentence: str, terms: list[str], topic: str = 
     units = [unit] if unit and unit != "元" else ([u for u in _UNITS if u.endswith("元")] if unit == "元" else _UNITS)
     pattern = re.compile(rf"(约)?({_NUM}\s*(?:余|多)?\s*(?:万|亿)?\s*(?:{'|'.join(map(re.escape, units))}))")
     # 「多少个重点制造业项目」: the figure stands right before what it counts (16个重点制造业项目)
-    after = re.search(r"(?:多少|几)\s*\S?(.{0,10})", question)
+    after = re.search(r"(?:多少|几)\s*[个件名位支家项座所条户]?(.{0,10})", question)
     counted = [t for t in terms if after and after.group(1).startswith(t)] if after else []
     for m in pattern.finditer(sentence):
         if counted and sentence[m.end() : m.end() + len(counted[0])] == counted[0]:
+            return m.group(2)
+    for m in pattern.finditer(sentence):
+        # 「年产碳纤维复合材料3000吨」: the figure right after the thing counted
+        if counted and counted[0] in sentence[max(0, m.start() - 12) : m.start()]:
             return m.group(2)
     best, best_dist = None, None
     for m in pattern.finditer(sentence):
@@ -246,7 +250,7 @@ def place_answer(sentence: str) -> str | None:
     return re.sub(r"\s+", "", m.group(1)) if m else None
 
 
-_PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{1,12}(?:(?:街道|社区|宾馆|酒店|中心|学校|中学|小学|公园|广场|体育场|会场|会议室|大厦|园区|基地|市场|码头)"
+_PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{1,12}(?:(?:街道|社区|宾馆|酒店|中心|学校|中学|小学|公园|广场|体育场|会场|会议室|大厦|市场|码头)"
                          r"|(?:镇|村)(?=[，。、；的和及]))")  # 移风店镇、… but not 乡村振兴
 
 
