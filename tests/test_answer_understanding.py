@@ -268,3 +268,12 @@ def test_数量紧跟在所问的东西后面时取这个数():
 
     s = "该项目总投资9.5亿元，主要生产复合材料，一期建成后年产碳纤维复合材料2000吨。"
     assert number_answer("某项目年产多少碳纤维复合材料？", s, ["项目", "年产", "碳纤维", "复合材料"]) == "2000吨"
+
+
+def test_英文问题的序数和计数单位():
+    from qa.answer.select import _asked_unit
+
+    assert "第88次" in chinese_cues("Who attended the 88th regular working meeting?", set())
+    assert _asked_unit("How many teams competed in the drill competition?") == "支"
+    assert _asked_unit("How many in-service Party members joined?") == "名"
+    assert _asked_unit("How many companies signed?") == "家"

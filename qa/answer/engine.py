@@ -14,7 +14,7 @@ from qa.answer import figures, ground, relevance
 from qa.answer.followup import Focus, resolve, topic_of
 from qa.answer.jobs import choose, compose
 from qa.answer.decompose import split_question
-from qa.answer.english import chinese_cues, is_english
+from qa.answer.english import GLOSSARY_RE, chinese_cues, is_english
 from qa.answer.models import Answer, Citation
 from qa.answer.normalise import normalise_question
 from qa.answer.route import TITLES, Route, route
@@ -174,7 +174,8 @@ class AnswerEngine:
         people = self.records.known_people() if self.records else set()
         titles = set(self.records.known_titles()) if self.records and hasattr(self.records, "known_titles") else set()
         if is_english(q):
-            cues = self.bridge.cues(q) if self.bridge is not None else []
+            # the glossary's phrases are read by chinese_cues; the dictionary bridges the other words
+            cues = self.bridge.cues(GLOSSARY_RE.sub(" ", q)) if self.bridge is not None else []
             q = chinese_cues(q, people)
             q = f"{q} {' '.join(c for c in cues if c not in q)}".strip()
         focus = Focus(**history[-1].focus) if history and history[-1].focus else None

@@ -75,7 +75,7 @@ GLOSSARY: dict[str, str] = {
     "qingdao": "青岛",
     "jimo": "即墨",
 }
-_GLOSSARY_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, GLOSSARY), key=len, reverse=True)) + r")\b", re.I)
+GLOSSARY_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, GLOSSARY), key=len, reverse=True)) + r")\b", re.I)
 _NAME_RUN = re.compile(r"\b([A-Z][a-z]+(?:[\s-]+[A-Z][a-z]+){0,2})\b")
 
 
@@ -125,5 +125,7 @@ def chinese_cues(question: str, people: Iterable[str]) -> str:
     out = question
     for written, person in link_names(question, people):
         out = out.replace(written, person)
-    terms = list(dict.fromkeys(GLOSSARY[m.group(1).lower()] for m in _GLOSSARY_RE.finditer(question)))
+    terms = list(dict.fromkeys(GLOSSARY[m.group(1).lower()] for m in GLOSSARY_RE.finditer(question)))
+    # "the 88th regular meeting" is the paper's 第88次
+    terms += [f"第{n}次" for n in re.findall(r"\b(\d{1,3})(?:st|nd|rd|th)\b", question)]
     return f"{out} {' '.join(terms)}".strip() if terms else out

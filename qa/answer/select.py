@@ -31,7 +31,7 @@ _ASKS_TYPE = {"什么", "哪个", "哪些", "哪", "何", "哪家", "哪种", "�
 # … unless it is a thing the question is about: 「哪个街道的企业」 names no answer type
 _KEEP_AFTER_ASK: set[str] = set()
 _EN_STOP = set("the a an of in on at to for was is were are who what when where which how much many did does do by and with".split())
-_UNITS = ["亿元", "万元", "元", "吨", "件", "个", "名", "人", "支", "座", "户", "亩", "平方米", "%", "次", "家", "处", "立方米", "所"]
+_UNITS = ["亿元", "万元", "元", "吨", "件", "个", "名", "人次", "人", "支", "座", "户", "亩", "平方米", "%", "次", "家", "处", "立方米", "所", "场"]
 _NUM = r"\d+(?:\.\d+)?"
 
 
@@ -105,7 +105,21 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text) if len(s.strip()) > 1]
 
 
+# What an English "how many …" counts, as the paper's measure word.
+_EN_COUNTED = {"team": "支", "people": "人", "person": "人", "member": "名", "resident": "名", "participant": "名",
+               "student": "名", "volunteer": "名", "project": "个", "village": "个", "enterprise": "家", "company": "家",
+               "firm": "家", "school": "所", "household": "户", "ton": "吨", "tonne": "吨", "mu": "亩", "time": "次",
+               "visitor": "人次", "event": "场", "activity": "场"}
+
+
 def _asked_unit(question: str) -> str | None:
+    en = re.search(r"how many\s+((?:[a-z-]+\s*){1,4})", question, re.I)
+    for word in (en.group(1).lower().split() if en else []):
+        for stem in (word, word[:-1], word[:-2]):  # teams, companies → compani… (company below), tonnes
+            if stem in _EN_COUNTED:
+                return _EN_COUNTED[stem]
+        if word.endswith("ies") and word[:-3] + "y" in _EN_COUNTED:
+            return _EN_COUNTED[word[:-3] + "y"]
     m = re.search(r"多少\s*(亿元|万元|元|吨|件|个|名|人|支|座|户|亩|平方米|立方米|家|处|所)", question)
     if m:
         return m.group(1)
