@@ -235,3 +235,8 @@ def test_没有短答案的问题引用回答它的几句原文(engine):
 def test_英文问题经双语词典找到中文报道(engine):
     a = engine.ask("How many teams competed in the Young Pioneers drum and bugle drill competition?")
     assert a.citations and "鼓号操" in a.citations[0].title
+
+
+def test_问某篇报道登在第几期时答出那一期和出版日期(engine):
+    a = engine.ask("刊登德国ITEM项目竣工即投产消息的报纸是第几期？")
+    assert a.mode == "issue" and "第2890期" in a.answer and "2023年10月27日" in a.answer and a.citations

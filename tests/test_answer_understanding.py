@@ -277,3 +277,24 @@ def test_英文问题的序数和计数单位():
     assert _asked_unit("How many teams competed in the drill competition?") == "支"
     assert _asked_unit("How many in-service Party members joined?") == "名"
     assert _asked_unit("How many companies signed?") == "家"
+
+
+def test_只换了时间的追问_把上一问按新时间再问一遍():
+    from qa.answer.followup import with_new_time
+
+    assert with_new_time("2023年某某是什么职务？", "再往前，2021年3月呢？") == "2021年3月某某是什么职务？"
+    assert with_new_time("2019年莱西市市长是哪位？", "那2020年的时候呢？") == "2020年莱西市市长是哪位？"
+    assert with_new_time("某某主持了什么会？", "2024年某某主持了什么会？") is None
+
+
+def test_分年份的复合问题_每年各问两件事():
+    parts = [p.text for p in split_question("2020年和2024年的全区某某推进会分别在哪里召开？各由谁作工作报告？")]
+    assert parts == ["2020年的全区某某推进会在哪里召开？", "2020年的全区某某推进会由谁作工作报告？",
+                     "2024年的全区某某推进会在哪里召开？", "2024年的全区某某推进会由谁作工作报告？"]
+
+
+def test_问作报告的人时只列作报告的那位():
+    from qa.answer.records import _clause_of
+
+    s = "胶州市委副书记、市长某甲主持会议并讲话，胶州市副市长某乙通报了重点项目进展情况。"
+    assert "通报" in _clause_of("某乙", s) and "通报" not in _clause_of("某甲", s)

@@ -99,7 +99,8 @@ def split_question(question: str) -> list[Part]:
     q = question.strip()
     by_year = _years_split(q)
     if by_year:
-        return [Part(p) for p in by_year]
+        # 「2023年和2024年…分别在哪里召开？各由谁作报告？」: each year's question may itself ask two things
+        return [part for p in by_year for part in split_question(re.sub(r"各(?=由|是|在|有)", "", p))]
     clauses = [_tidy(c) for c in _clauses(q) if c]
     asking = [c for c in clauses if _asks(c)]
     if len(asking) < 2:

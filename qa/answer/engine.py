@@ -11,7 +11,7 @@ from typing import Iterator, Protocol
 from llama_index.core.llms import LLM
 
 from qa.answer import figures, ground, relevance
-from qa.answer.followup import Focus, resolve, topic_of
+from qa.answer.followup import Focus, resolve, topic_of, with_new_time
 from qa.answer.jobs import choose, compose
 from qa.answer.decompose import split_question
 from qa.answer.english import GLOSSARY_RE, chinese_cues, is_english
@@ -55,6 +55,10 @@ _DANGLING = re.compile(r"^(?:那么|那)?(?:他|她|它|该|那次|这次|此次
 _ASKS_SOMETHING = re.compile(r"\?|\b(?:who|whom|whose|what|when|where|which|how|did|does|do|is|are|was|were|list|name)\b", re.I)
 _TIME_WORDS = re.compile(r"(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?(?:上午|下午|晚上|前后|初|底|中旬|上旬|下旬)?"
                          r"(?<=[年月日号午上初底旬])")
+# 「…的报纸是第几期」「那期报纸哪天出版」: a question about the issue that printed something
+_ASKS_CARRIER = re.compile(r"(?:是|在)?(?:第几期|哪一期|哪期|期号(?:是多少)?|which issue)|"
+                           r"(?:报纸|那期|这期|那一期)[^，。？]{0,6}(?:哪天|哪一天|什么时候|何时|日期)[^，。？]{0,4}", re.I)
+_CARRIER_WORDS = re.compile(r"刊登|登载|刊发|登在|报道|消息|新闻|的报纸|报纸上?|那期|出版|、")
 # … the share of it an event's name must hold when the event was found through its report …
 MIN_EVENT_RELEVANCE = 0.25
 # … and the share its answering sentence, with the headline, must hold.
@@ -178,6 +182,8 @@ class AnswerEngine:
             cues = self.bridge.cues(GLOSSARY_RE.sub(" ", q)) if self.bridge is not None else []
             q = chinese_cues(q, people)
             q = f"{q} {' '.join(c for c in cues if c not in q)}".strip()
+        if history and (again := with_new_time(history[-1].question, q)):
+            q = normalise_question(again)  # 「那2024年呢？」 asks the last question for another time
         focus = Focus(**history[-1].focus) if history and history[-1].focus else None
         has_name = any(p in q for p in people)
         resolved = resolve(q, focus, has_name)
@@ -196,6 +202,11 @@ class AnswerEngine:
             r = Route("retrieval", person=r.person, year=r.year, month=r.month, ordinals=r.ordinals)
         if r.person and (wrong := self._false_title(resolved, r.person, titles)):
             return self._abstain(question, [], wrong)
+        if r.kind == "retrieval" and _ASKS_CARRIER.search(resolved):
+            # 「刊登…消息的报纸是第几期」: the issue that carried the report the question describes
+            carried = self._carrier(question, resolved, date_from, date_to)
+            if carried is not None:
+                return carried
         answer = None
         if r.kind == "issue":
             answer = self._issue(question, r, date_from, date_to)
@@ -245,6 +256,25 @@ class AnswerEngine:
         cites = _Citations()
         text = f"第{issue.issue_no}期出版于{cn_date(issue.date)}。{cites.mark(ev)}"
         return Answer(question=question, answer=text, mode="issue", citations=cites.items)
+
+    def _carrier(self, question: str, resolved: str, date_from, date_to) -> Answer | None:
+        """Which issue printed the report a question describes, and when it came out; None if no report is about it."""
+        topic = _CARRIER_WORDS.sub("", _ASKS_CARRIER.sub("", resolved)).strip("，,、？? ")
+        if len(topic) < 4:
+            return None
+        lo, hi = report_dates(question_window(topic), date_from, date_to)
+        passages = self.passages.passages(topic, 3, lo, hi)
+        weighted = self._weigh(self._cjk_terms(topic))
+        about = [p for p in passages if self._about(weighted, p, topic)]
+        if not about or about[0].issue_no is None or about[0].issue_date is None:
+            return None
+        p = about[0]
+        cites = _Citations()
+        lead = next(iter(sentences(p.body)), p.title)
+        mark = cites.mark(Evidence(p.article_id, p.title, p.issue_no, p.issue_date, p.source, lead))
+        text = f"报道《{p.title}》的是第{p.issue_no}期，{cn_date(p.issue_date)}出版。{mark}"
+        return Answer(question=question, answer=text, mode="issue", citations=cites.items,
+                      retrieved=[x.article_id for x in passages], focus={"topic": p.title})
 
     # -- meeting records ---------------------------------------------------------------------------
     def _records(self, question, resolved, r, date_from, date_to, people) -> Answer | None:
@@ -551,7 +581,9 @@ def join_answers(question: str, answers: list[Answer]) -> Answer:
                           c.source, c.quote)
             return cites.mark(ev)
 
-        lines.append(re.sub(r"\[(\d+)\]", remap, a.answer))
+        line = re.sub(r"\[(\d+)\]", remap, a.answer)
+        if line not in lines:  # two asks the same sentence answers (第几期、哪天出版) are said once
+            lines.append(line)
         retrieved += a.retrieved
     answered = [a for a in answers if a.mode != "abstain"]
     if not answered:

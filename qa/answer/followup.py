@@ -58,3 +58,20 @@ def resolve(question: str, focus: Focus | None, names_in_question: bool) -> str:
     if focus.topic and _TOPIC_REF.search(q):
         return _TOPIC_REF.sub(focus.topic, q, count=1)
     return q
+
+
+# 「那2024年呢？」「再往前，2022年2月呢？」: only a new time, the rest is the previous question
+_TIME_ONLY = re.compile(r"^(?:那么?|再往前|往前|之前|后来|到了?|换到)?[，,\s]*((?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?)"
+                        r"(?:的时候|时|那会儿?)?(?:又|的)?(?:呢|怎么样|是谁|又是谁|是什么|如何)?[？?。]?$")
+_TIME_IN = re.compile(r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?")
+
+
+def with_new_time(previous: str, question: str) -> str | None:
+    """The previous question asked again for the time this one names; None when this one says more than a time."""
+    m = _TIME_ONLY.match(question.strip())
+    if not m:
+        return None
+    when = re.sub(r"\s+", "", m.group(1))
+    if _TIME_IN.search(previous):
+        return _TIME_IN.sub(when, previous, count=1)
+    return f"{when}{previous}"

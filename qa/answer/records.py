@@ -45,6 +45,29 @@ def _empty(start: dt.date | None, end: dt.date | None) -> bool:
     return start is not None and end is not None and start > end
 
 
+# A speaker question that names the kind of speech: only those the report says gave that one.
+_SPEECH_KIND = re.compile(r"作[^，。？]{0,6}报告|通报|汇报|辅导|授课|讲课|宣讲|领学")
+_OBSERVER_KIND = re.compile(r"列席指导")
+
+
+def _clause_of(person: str, sentence: str) -> str:
+    """The clause of a sentence that names the person, up to the next comma: where their own verb stands."""
+    at = sentence.find(person)
+    if at < 0:
+        return sentence
+    start = max(sentence.rfind(p, 0, at) for p in "，；。") + 1
+    ends = [i for i in (sentence.find(p, at) for p in "，；。") if i >= 0]
+    return sentence[start:min(ends) if ends else len(sentence)]
+
+
+def _without_people(name: str, people: set[str]) -> str:
+    """An event's name without the people in it (「孙杰到蓝村街道调研」 → 「到蓝村街道调研」)."""
+    for person in sorted(people, key=len, reverse=True):
+        if len(person) >= 2 and person in name and name.replace(person, "").strip():
+            name = name.replace(person, "")
+    return name
+
+
 def _ev(e: RecordEvidence) -> Evidence:
     return Evidence(e.article_id, e.title, e.issue_no, e.issue_date, e.source, e.quote)
 
@@ -110,19 +133,30 @@ class MeetingRecords:
             # 「哪些副区长参加」, 「常务副区长和副区长几位」: only those the report titles so (a 常务副区长 is a 副区长 too)
             titled = [a for a in attendances if any(t in held for t in asked_titles for held in a.titles)]
             attendances = titled or attendances
+        kind = _SPEECH_KIND.search(question) if role == "speaker" else _OBSERVER_KIND.search(question) if role == "observer" else None
+        if kind:
+            # 「谁作的工作报告」「谁通报了进展」「谁列席指导」: the one whose own clause says so, not everyone who
+            # spoke or sat in; when no record says it, the text may (None: retrieval reads the report)
+            said = [a for a in attendances if kind.group(0)[-2:] in _clause_of(a.person, a.evidence.quote)]
+            if not said:
+                return None
+            attendances = said
         names = list(dict.fromkeys(a.person for a in attendances))
         meeting, who = best.meeting, "、".join(names)
         label = ROLE_LABELS.get(role, "参加") if role else "参加"
+        # 「陪同孙杰到…调研的有：逄锦涛」 would name the host as if among those asked for; the citation keeps
+        # the headline, the label drops names the list does not hold
+        event = _without_people(meeting.name, self.known_people() - set(names))
         if r.count:
             # a count is the list counted: the names are the evidence, the number is theirs
             kind = "、".join(asked_titles) if asked_titles else "人"
-            text = f"{label}{meeting.name}的{kind}共{len(names)}位：{who}。"
+            text = f"{label}{event}的{kind}共{len(names)}位：{who}。"
         elif role in ("chair", "leader"):
             text = f"{meeting.name}由{who}{ROLE_LABELS[role]}。"
         elif role == "speaker":
-            text = f"在{meeting.name}上讲话或致辞的有：{who}。"
+            text = f"在{event}上讲话或致辞的有：{who}。"
         else:
-            text = f"{label}{meeting.name}的有：{who}。"
+            text = f"{label}{event}的有：{who}。"
         evidence = list(dict.fromkeys(_ev(a.evidence) for a in attendances))
         return RecordAnswer([(text, evidence)], Focus(person=names[0] if len(names) == 1 else None, meeting=meeting.name,
                                                           when=meeting.when.isoformat() if meeting.when else None),
