@@ -298,3 +298,24 @@ def test_问作报告的人时只列作报告的那位():
 
     s = "胶州市委副书记、市长某甲主持会议并讲话，胶州市副市长某乙通报了重点项目进展情况。"
     assert "通报" in _clause_of("某乙", s) and "通报" not in _clause_of("某甲", s)
+
+
+def test_出席的副主任是哪几位_问的是出席的人():
+    assert route("某日区人大常委会开会，出席的常委会副主任是哪几位？", set()).role == "attendee"
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("某某调研去了哪两所学校？", "place"),
+    ("新修的农村公路有多长？", "number"),
+])
+def test_更多问法的答案种类(question, kind):
+    from qa.answer.select import asks
+
+    assert asks(question) == kind
+
+
+def test_外资和长度的计量单位():
+    from qa.answer.select import number_answer
+
+    assert number_answer("某年实际使用外资多少？", "实际使用外资2.6亿美元，同比增长12.1%。", ["实际", "使用", "外资"]) == "2.6亿美元"
+    assert number_answer("新修农村公路有多长？", "全年新修和改造农村公路286公里，惠及12万人。", ["农村", "公路"]) == "286公里"

@@ -66,7 +66,7 @@ _ASKS_FOR_NAMES = re.compile(
 
 
 # what follows 「主持的」 when the verb says which meeting: a meeting or an event (座谈会, 活动, 仪式 …)
-_MEETING_HEAD = re.compile(r"[^，,。？?]{0,20}(?:会|活动|仪式|典礼|论坛|调研|视察|检查|签约)")
+_MEETING_HEAD = re.compile(r"[^，,。？?]{0,20}?(?:会|会议|活动|仪式|典礼|论坛|调研|视察|检查|签约)(?=[，,。？?是有的上中]|$)")
 
 
 def _roles(q: str) -> list[tuple[MeetingRole, bool]]:

@@ -31,7 +31,7 @@ _ASKS_TYPE = {"什么", "哪个", "哪些", "哪", "何", "哪家", "哪种", "�
 # … unless it is a thing the question is about: 「哪个街道的企业」 names no answer type
 _KEEP_AFTER_ASK: set[str] = set()
 _EN_STOP = set("the a an of in on at to for was is were are who what when where which how much many did does do by and with".split())
-_UNITS = ["亿元", "万元", "元", "吨", "件", "个", "名", "人次", "人", "支", "座", "户", "亩", "平方米", "%", "次", "家", "处", "立方米", "所", "场"]
+_UNITS = ["亿美元", "万美元", "美元", "亿元", "万元", "元", "吨", "平方公里", "公里", "千米", "万平方米", "件", "个", "名", "人次", "人", "支", "座", "户", "亩", "平方米", "%", "次", "家", "处", "立方米", "所", "场"]
 _NUM = r"\d+(?:\.\d+)?"
 
 
@@ -58,12 +58,12 @@ class Candidate:
 def asks(question: str) -> Asks:
     """What kind of short answer the question wants."""
     q = question.lower()
-    if re.search(r"多少|几个|几名|几支|增速|比例|how much|how many|growth rate|investment|amount", q):
+    if re.search(r"多少|几个|几名|几支|多长|多大|多远|多高|多重|增速|比例|how much|how many|how long|growth rate|investment|amount", q):
         return "number"
     # the day before the place: 「在哪一天举行」 asks when, though it says 在哪
     if re.search(r"哪天|哪一天|什么时候|何时|日期|几月几[日号]|when|what date", q):
         return "date"
-    if re.search(r"哪里|在哪|何地|地点|什么地方|哪儿|哪[个些所家几]?(?:街道|镇|村|地方|学校|场所|会场)|where", q):
+    if re.search(r"哪里|在哪|何地|地点|什么地方|哪儿|哪[两几]?[个些所家座处]?(?:街道|镇|村|地方|学校|场所|会场|企业|公司|社区)|where", q):
         return "place"
     if re.search(r"是谁|谁|哪位|哪几位|哪些人|哪些领导|什么人|\bwho\b", q):
         return "who"
@@ -123,9 +123,11 @@ def _asked_unit(question: str) -> str | None:
     m = re.search(r"多少\s*(亿元|万元|元|吨|件|个|名|人|支|座|户|亩|平方米|立方米|家|处|所)", question)
     if m:
         return m.group(1)
-    if re.search(r"增速|增长|比例|百分|growth|rate", question, re.I):
+    if re.search(r"增速|增长|增幅|比例|百分|growth|grow|rate", question, re.I):
         return "%"
-    if re.search(r"投资|产值|增加值|税收|金额|investment|output|value", question, re.I):
+    if re.search(r"多长|多远|how long|how far", question, re.I):
+        return "公里"
+    if re.search(r"投资|产值|增加值|税收|金额|外资|资金|收入|营收|销售额|利润|investment|output|value|revenue", question, re.I):
         return "元"
     m = re.search(r"多少(?:[\u4e00-\u9fff])?(件|个|名|人|支|吨)", question)
     return m.group(1) if m else None
