@@ -307,9 +307,9 @@ class Server:
 
 
 def files_done(index_dir: Path) -> int:
-    path = index_dir / "manifest.sqlite"
-    if not path.exists():
-        return 0
+    from qa.index.manifest import files_recorded
+
+    return files_recorded(index_dir)
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as db:
             return db.execute("SELECT COUNT(*) FROM files").fetchone()[0]

@@ -74,15 +74,16 @@ def assert_same_index(a: dict, b: dict) -> None:
 
 def files_done(index_dir) -> int:
     """How many files a (possibly still running) ingest has recorded, read without disturbing it."""
-    import sqlite3
+    from qa.index.manifest import files_recorded
 
-    from qa.index.manifest import MANIFEST_FILE
+    return files_recorded(index_dir)
 
-    path = index_dir / MANIFEST_FILE
-    if not path.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as db:
-            return db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0  # tables not created yet
+
+def seed_snapshot(tmp_path_factory, name: str) -> dict:
+    """The index an uninterrupted run builds from the seeds, as `snapshot` sees it."""
+    from qa.ingest import ingest
+
+    settings = settings_in(tmp_path_factory.mktemp(name), shared_cache(tmp_path_factory))
+    report = ingest([SEEDS], settings, progress=False, cwd=ROOT)
+    assert report.ok and len(report.added) == 5
+    return snapshot(settings)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app_support import app_index
-from index_support import ROOT, SEEDS, assert_same_index, files_done, settings_in, shared_cache, snapshot
+from index_support import seed_snapshot, ROOT, SEEDS, assert_same_index, files_done, settings_in, shared_cache, snapshot
 from qa.catalog import Catalog
 from qa.errors import IngestCancelled
 from qa.index.health import inspect_index
@@ -24,10 +24,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory):
     """The index an uninterrupted run builds from the seeds."""
-    settings = settings_in(tmp_path_factory.mktemp("clean-cancel-index"), shared_cache(tmp_path_factory))
-    report = ingest([SEEDS], settings, progress=False, cwd=ROOT)
-    assert report.ok and len(report.added) == 5
-    return snapshot(settings)
+    return seed_snapshot(tmp_path_factory, "clean-cancel-index")
 
 
 def _consistent(settings, files: int) -> None:

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from app_support import free_port
-from index_support import ROOT, SEEDS, assert_same_index, files_done, settings_in, shared_cache, snapshot
+from index_support import seed_snapshot, ROOT, SEEDS, assert_same_index, files_done, settings_in, shared_cache, snapshot
 from qa.app.serve import ensure_index, index_trouble
 from qa.catalog import Catalog
 from qa.index.archive import BM25_DIR
@@ -26,10 +26,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory):
     """The index an uninterrupted first start builds from the seeds."""
-    settings = settings_in(tmp_path_factory.mktemp("clean-serve-index"), shared_cache(tmp_path_factory))
-    report = ingest([SEEDS], settings, progress=False, cwd=ROOT)
-    assert report.ok and len(report.added) == 5
-    return snapshot(settings)
+    return seed_snapshot(tmp_path_factory, "clean-serve-index")
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["Ctrl+C", "kill"])

@@ -85,6 +85,10 @@ class EnglishBridge:
                 self._by_word = dict(by_word)
         return self._by_word
 
+    def warm(self) -> None:
+        """Read the dictionary in a background thread (the first English question then need not wait)."""
+        threading.Thread(target=self._build, name="english-bridge", daemon=True).start()
+
     def cues(self, question: str) -> list[str]:
         """The archive's Chinese words for the question's English words, best first, each at most once."""
         asked = _words(question)

@@ -115,11 +115,17 @@ class Running:
 
 
 def make_app(settings: Settings, *, login: bool = False, admins: list[str] = (),
-             engine_factory: Callable | None = None) -> gr.Blocks:
-    """The app on the configured index: engine, catalog and meeting store built here, at the edge."""
+             engine_factory: Callable | None = None, warm: bool = False) -> gr.Blocks:
+    """The app on the configured index: engine, catalog and meeting store built here, at the edge.
+
+    `warm`: read the bilingual dictionary in the background now (about 5 s of one core), so the first
+    English question does not wait for it (`qa serve` does; tests need not)."""
     factory = engine_factory or (lambda: build_engine(settings))
     indexer = ArchiveIndexer(settings, factory)
-    return build_app(factory(), Catalog.open(settings.index_dir), MeetingStore.from_settings(settings),
+    engine = factory()
+    if warm and getattr(engine, "bridge", None) is not None:
+        engine.bridge.warm()
+    return build_app(engine, Catalog.open(settings.index_dir), MeetingStore.from_settings(settings),
                      indexer=indexer, access=Access(login=login, admins=list(admins)))
 
 

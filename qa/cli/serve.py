@@ -81,7 +81,7 @@ def serve_cmd(host, port, auth, auth_file, admins, index_if_empty) -> None:
         for exc in report.failures if report else []:
             click.echo(f"  无法导入：{exc}", err=True)
     admin_names = list(dict.fromkeys([*settings.server.admins, *admins]))
-    demo = make_app(settings, login=bool(users), admins=admin_names)
+    demo = make_app(settings, login=bool(users), admins=admin_names, warm=True)
     host, port = host or settings.server.host, port or settings.server.port
     logins = Logins(users, settings.server.login_max_failures, settings.server.login_lockout_s) if users else ()
     click.echo(f"新即墨报纸问答：http://{host}:{port}/ （接口 /ask；Ctrl+C 退出）", err=True)

@@ -334,3 +334,19 @@ def _record(row) -> FileRecord:
         n_chunks=n_chunks,
         content_key=content_key,
     )
+
+
+def files_recorded(index_dir) -> int:
+    """How many files a (possibly still running) ingest has recorded, read without disturbing it (read-only,
+    1 s timeout); 0 before the manifest exists. For progress and crash checks from another process."""
+    import sqlite3
+    from pathlib import Path
+
+    path = Path(index_dir) / MANIFEST_FILE
+    if not path.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as db:
+            return db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0  # tables not created yet
