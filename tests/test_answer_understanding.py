@@ -319,3 +319,11 @@ def test_外资和长度的计量单位():
 
     assert number_answer("某年实际使用外资多少？", "实际使用外资2.6亿美元，同比增长12.1%。", ["实际", "使用", "外资"]) == "2.6亿美元"
     assert number_answer("新修农村公路有多长？", "全年新修和改造农村公路286公里，惠及12万人。", ["农村", "公路"]) == "286公里"
+
+
+def test_问题词和数量词后面的名词也是答案的种类():
+    from qa.answer.select import content_terms, place_answer
+
+    assert "学校" not in content_terms("某某调研教育去了哪两所学校？")
+    assert "多长" not in content_terms("新修的农村公路有多长？")
+    assert place_answer("区委书记到某某一中、某某实验小学调研教育工作。") == "某某一中、某某实验小学"

@@ -23,11 +23,12 @@ _STOP = set(
     "照片 图片 图中 照片里 图片里".split()
 )
 # Words that ask rather than name: 「几个」「多少」「哪些」, and counting adverbs around them.
-_ASK_HEADS = ("哪", "什么", "多少", "几")
+_ASK_HEADS = ("哪", "什么", "多少", "几", "多长", "多大", "多远", "多高", "多重", "多久")
 _ASK_WORDS = {"一共", "总共", "分别", "请问", "他们", "她们", "它们", "我们", "大家", "那张", "这张", "那次", "这次"}
 # Question words whose next word names the kind of answer (什么地方, 哪个部门, 何种方式); 多少/几 are not
 # here: what they count (多少个项目) is matched in the sentence.
 _ASKS_TYPE = {"什么", "哪个", "哪些", "哪", "何", "哪家", "哪种", "何种", "啥"}
+_COUNT_WORD = re.compile(r"[两几一二三四五六七八九十]*[个些所家位座处名项条种场次]")
 # … unless it is a thing the question is about: 「哪个街道的企业」 names no answer type
 _KEEP_AFTER_ASK: set[str] = set()
 _EN_STOP = set("the a an of in on at to for was is were are who what when where which how much many did does do by and with".split())
@@ -76,10 +77,12 @@ def content_terms(question: str, guess_words: bool = True) -> list[str]:
     `guess_words=False`: dictionary words only, no words jieba's HMM guesses from unknown runs.
     """
     terms = []
-    previous = ""
+    previous = before = ""
     for tok in jieba.lcut(question, HMM=guess_words):
         tok = tok.strip()
-        asked_type, previous = previous in _ASKS_TYPE, tok
+        # 「哪两所学校」: a count word may stand between the question word and the kind of answer
+        asked_type = previous in _ASKS_TYPE or (before in _ASKS_TYPE and _COUNT_WORD.fullmatch(previous) is not None)
+        before, previous = previous, tok
         # 「在什么地方」「任什么职位」: the noun after the question word is the kind of answer wanted, not
         # what the question is about (the report says 即墨宾馆, not 地方)
         if asked_type and tok not in _KEEP_AFTER_ASK:
@@ -257,7 +260,7 @@ def person_names(sentence: str) -> list[str]:
 # 在区行政中心设分会场, 在即墨宾馆召开; OCR breaks (「在区行政中心 设分会场」) are read through
 _PLACE = re.compile(r"在\s*([^，。、；在\s][^，。、；在]{1,24}?)\s*(?:召开|举行|举办|设立?分会场|进行|开幕|启动|开工)")
 # 到蓝村街道调研, 赴上海开展招商: where someone went to do something
-_WENT_TO = re.compile(r"(?:到|来到|赴|前往|深入)\s*([^，。、；到赴\s][^，。、；到赴]{1,15}?)\s*(?:调研|视察|检查|考察|督导|走访|看望|慰问|开展|参加|出席|指导)")
+_WENT_TO = re.compile(r"(?:到|来到|赴|前往|深入)\s*([^，。、；到赴\s][^，。；到赴]{1,30}?)\s*(?:调研|视察|检查|考察|督导|走访|看望|慰问|开展|参加|出席|指导)")
 
 
 def place_answer(sentence: str) -> str | None:
