@@ -87,3 +87,22 @@ def seed_snapshot(tmp_path_factory, name: str) -> dict:
     report = ingest([SEEDS], settings, progress=False, cwd=ROOT)
     assert report.ok and len(report.added) == 5
     return snapshot(settings)
+
+
+def stop_after_first_file(proc, index_dir, sig, *, settle: float = 0.0, timeout: float = 240) -> None:
+    """Wait until a running `qa ingest`/`qa serve` has recorded its first file, then send it `sig` and
+    wait for it to end (killed for good if it does not). `settle`: seconds more, to land inside the next file."""
+    import time
+
+    try:
+        deadline = time.monotonic() + timeout
+        while files_done(index_dir) < 1 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(settle)
+        assert proc.poll() is None, f"it ended before it could be stopped: {proc.stderr.read().decode()[-2000:]}"
+        proc.send_signal(sig)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -7,11 +7,10 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
-from index_support import ROOT, SEEDS, assert_same_index, files_done, settings_in, shared_cache, snapshot, write_archive
+from index_support import stop_after_first_file, ROOT, SEEDS, assert_same_index, files_done, settings_in, shared_cache, snapshot, write_archive
 from qa.index.manifest import Manifest
 from qa.ingest import ingest
 
@@ -53,18 +52,7 @@ def test_杀掉导入进程后重跑与一次跑完的索引相同(corpus, clean
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    try:
-        deadline = time.monotonic() + 240
-        while files_done(index_dir) < 1 and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(1.0)  # into the next file's embedding
-        assert proc.poll() is None, f"ingest ended before it could be killed: {proc.stderr.read().decode()[-2000:]}"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    stop_after_first_file(proc, index_dir, signal.SIGKILL, settle=1.0)  # into the next file's embedding
     done = files_done(index_dir)
     assert 1 <= done < 5 + SYNTHETIC
 

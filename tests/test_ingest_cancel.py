@@ -6,13 +6,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from app_support import app_index
-from index_support import seed_snapshot, ROOT, SEEDS, assert_same_index, files_done, settings_in, shared_cache, snapshot
+from index_support import seed_snapshot, stop_after_first_file, ROOT, SEEDS, assert_same_index, files_done, settings_in, shared_cache, snapshot
 from qa.catalog import Catalog
 from qa.errors import IngestCancelled
 from qa.index.health import inspect_index
@@ -69,17 +68,7 @@ def test_导入时按一次CtrlC_写完当前批次后停下_索引可用_再次
     }
     proc = subprocess.Popen([sys.executable, "-m", "qa", "ingest", str(SEEDS), "--quiet"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 240
-        while files_done(index_dir) < 1 and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    stop_after_first_file(proc, index_dir, signal.SIGINT)
     err = proc.stderr.read().decode()
     assert proc.returncode == 130, err[-2000:]
     assert "正在停止" in err and "已按要求停止" in err and "Traceback" not in err, err[-2000:]

@@ -7,12 +7,11 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
 from app_support import free_port
-from index_support import seed_snapshot, ROOT, SEEDS, assert_same_index, files_done, settings_in, shared_cache, snapshot
+from index_support import seed_snapshot, stop_after_first_file, ROOT, SEEDS, assert_same_index, files_done, settings_in, shared_cache, snapshot
 from qa.app.serve import ensure_index, index_trouble
 from qa.catalog import Catalog
 from qa.index.archive import BM25_DIR
@@ -43,17 +42,7 @@ def test_首次启动导入时被停止_再次启动接着导入而不是带着�
     }
     proc = subprocess.Popen([sys.executable, "-m", "qa", "serve"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 240
-        while files_done(index_dir) < 1 and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
-        proc.send_signal(stop)
-        proc.wait(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    stop_after_first_file(proc, index_dir, stop)
     err = proc.stderr.read().decode()
     if stop == signal.SIGINT:
         assert proc.returncode == 130 and "下次启动" in err and "Traceback" not in err, err[-2000:]
