@@ -55,6 +55,8 @@ _DANGLING = re.compile(r"^(?:那么|那)?(?:他|她|它|该|那次|这次|此次
 _ASKS_SOMETHING = re.compile(r"\?|\b(?:who|whom|whose|what|when|where|which|how|did|does|do|is|are|was|were|list|name)\b", re.I)
 _TIME_WORDS = re.compile(r"(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?(?:上午|下午|晚上|前后|初|底|中旬|上旬|下旬)?"
                          r"(?<=[年月日号午上初底旬])")
+# A number question asking one figure per item (各自, 每个…分别): what a single figure cannot answer.
+_EACH = re.compile(r"各自|每个[^，。？]{0,8}分别|逐一|一一|分别是多少|分别投资")
 # 「…的报纸是第几期」「那期报纸哪天出版」: a question about the issue that printed something
 _ASKS_CARRIER = re.compile(r"(?:是|在)?(?:第几期|哪一期|哪期|期号(?:是多少)?|which issue)|"
                            r"(?:报纸|那期|这期|那一期)[^，。？]{0,6}(?:哪天|哪一天|什么时候|何时|日期)[^，。？]{0,4}", re.I)
@@ -464,6 +466,9 @@ class AnswerEngine:
         """(short answer text or None for the sentence itself, whether the sentence answers at all)."""
         s = best.sentence
         if kind == "number":
+            if _EACH.search(question):
+                # 「八个项目各自投资多少」 asks one figure per item; one figure (a total) does not answer it
+                return None, False
             n = number_answer(question, s, terms, topic=best.passage.title)
             return (f"{n}。", True) if n else (None, False)
         if kind == "place":
