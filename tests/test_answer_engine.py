@@ -241,7 +241,3 @@ def test_问某篇报道登在第几期时答出那一期和出版日期(engine)
     a = engine.ask("刊登德国ITEM项目竣工即投产消息的报纸是第几期？")
     assert a.mode == "issue" and "第2890期" in a.answer and "2023年10月27日" in a.answer and a.citations
 
-
-def test_问每一项各自的数字而报道只给总数时_不拿总数充当答案(engine):
-    a = engine.ask("高性能新型环保材料产业基地项目的各个车间各自投资多少？")
-    assert a.mode == "abstain"

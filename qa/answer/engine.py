@@ -17,7 +17,7 @@ from qa.answer.decompose import split_question
 from qa.answer.english import GLOSSARY_RE, chinese_cues, is_english
 from qa.answer.models import Answer, Citation
 from qa.answer.normalise import normalise_question
-from qa.answer.route import TITLES, Route, route
+from qa.answer.route import TITLES, Route, route, with_place
 from qa.answer.select import (
     ASKS_PHOTO,
     asked_post,
@@ -40,8 +40,8 @@ from qa.answer.select import (
 )
 from qa.answer.relevance import Weighted
 from qa.answer.when import question_window, report_dates
-from qa.meetings.bodies import default_body, place_of, split_body
-from qa.meetings.dates import resolve_dates
+from qa.meetings.bodies import default_body, split_body
+from qa.meetings.dates import days_stated
 from qa.catalog import Catalog
 from qa.errors import BadQuestion
 
@@ -55,8 +55,6 @@ _DANGLING = re.compile(r"^(?:那么|那)?(?:他|她|它|该|那次|这次|此次
 _ASKS_SOMETHING = re.compile(r"\?|\b(?:who|whom|whose|what|when|where|which|how|did|does|do|is|are|was|were|list|name)\b", re.I)
 _TIME_WORDS = re.compile(r"(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?(?:上午|下午|晚上|前后|初|底|中旬|上旬|下旬)?"
                          r"(?<=[年月日号午上初底旬])")
-# A number question asking one figure per item (各自, 每个…分别): what a single figure cannot answer.
-_EACH = re.compile(r"各自|每个[^，。？]{0,8}分别|逐一|一一|分别是多少|分别投资")
 # 「…的报纸是第几期」「那期报纸哪天出版」: a question about the issue that printed something
 _ASKS_CARRIER = re.compile(r"(?:是|在)?(?:第几期|哪一期|哪期|期号(?:是多少)?|which issue)|"
                            r"(?:报纸|那期|这期|那一期)[^，。？]{0,6}(?:哪天|哪一天|什么时候|何时|日期)[^，。？]{0,4}", re.I)
@@ -160,17 +158,18 @@ class AnswerEngine:
         started = time.perf_counter()
         q = normalise_question(self._validate(question))
         parts = split_question(q)
+        answers: list[Answer] = []
         if len(parts) == 1:
             answer = self._ask_one(question, q, history, date_from, date_to)
+            answers = [answer]
         else:
-            answers: list[Answer] = []
             for part in parts:
                 # a part that leans on the one before is asked as its follow-up
                 earlier = [*(history or []), *answers[-1:]] if part.follows and answers else history
                 answers.append(self._ask_one(part.text, part.text, earlier, date_from, date_to, bare=part.follows))
             answer = join_answers(question, answers)
         if self.reader is not None:  # the model's answer per part where it passes the checks, else the rules'
-            answer = self.reader.read(self, question, parts, answers if len(parts) > 1 else [answer]) or answer
+            answer = self.reader.read(self, question, parts, answers) or answer
         answer.seconds = time.perf_counter() - started
         return answer
 
@@ -389,8 +388,7 @@ class AnswerEngine:
         spans = store.titles_of(person)
         if not spans:
             return None
-        written = next((before[k:] for k in range(len(before) - len(said))
-                        if (place := place_of(before[k:])) and before[k:].startswith(place)), said)
+        written = with_place(question[:at], said)
         body, post = default_body(written), split_body(said)[1]
         for span in spans:
             if split_body(span.title)[1] == post and (body is None or span.body is None or span.body == body):
@@ -466,9 +464,6 @@ class AnswerEngine:
         """(short answer text or None for the sentence itself, whether the sentence answers at all)."""
         s = best.sentence
         if kind == "number":
-            if _EACH.search(question):
-                # 「八个项目各自投资多少」 asks one figure per item; one figure (a total) does not answer it
-                return None, False
             n = number_answer(question, s, terms, topic=best.passage.title)
             return (f"{n}。", True) if n else (None, False)
         if kind == "place":
@@ -534,7 +529,7 @@ class AnswerEngine:
                     allowed |= {issue.date, issue.date - dt.timedelta(days=1)}
                     allowed |= ground.dates_in(article.title + article.body, issue.date.year)
                     # 前天, 上周五 … as the date reader resolves them against this issue
-                    allowed |= {r.date for r in resolve_dates(re.sub(r"\s+", "", article.body), issue.date) if r.date}
+                    allowed |= days_stated(article.body, issue.date)
         g = ground.check(answer.answer, sources, people | self._bylines(), allowed)
         if g.ok:
             return answer

@@ -51,6 +51,7 @@ class Figure:
 # What an answer says when its sources disagree on a figure (the LLM reader keeps such an answer).
 DISAGREE = "说法不一"
 
+
 def read_figure(text: str, context: str = "") -> Figure | None:
     """The figure a short answer states (「800吨」, 「5.6万户」, 「约5亿元」); `context` is the sentence it came
     from (its 约 or 左右 makes the figure approximate)."""

@@ -29,7 +29,7 @@ from qa.answer import ground
 from qa.answer.engine import join_answers  # the engine never imports this module: no circle
 from qa.answer.models import Answer, Citation
 from qa.answer.select import Passage, person_names, rank_sentences
-from qa.meetings.dates import resolve_date
+from qa.meetings.dates import days_stated
 
 log = logging.getLogger(__name__)
 
@@ -256,10 +256,8 @@ def unsupported_facts(text: str, cited: list[Citation], names: set[str]) -> list
         sources.append(f"{no} {day.year}年《{c.title}》 {c.quote}" if day else f"{no}《{c.title}》 {c.quote}")
         if day:
             allowed |= {day, day - dt.timedelta(days=1)} | ground.dates_in(c.quote, day.year)
-            # 前天, 上周五 … in the sentence, as the meetings' date reader resolves them against the issue
-            relative = resolve_date(re.sub(r"\s+", "", c.quote), day)
-            if relative is not None and relative.date is not None:
-                allowed.add(relative.date)
+            # 前天, 上周五 … in the sentence, as the project's date reader resolves them against the issue
+            allowed |= days_stated(c.quote, day)
     known = set(names) | set(person_names(_MARK.sub("", text)))
     return ground.check(text, sources, known, allowed).unsupported
 

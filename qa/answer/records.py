@@ -146,7 +146,7 @@ class MeetingRecords:
         label = ROLE_LABELS.get(role, "参加") if role else "参加"
         # 「陪同孙杰到…调研的有：逄锦涛」 would name the host as if among those asked for; the citation keeps
         # the headline, the label drops names the list does not hold
-        event = _without_people(meeting.name, self.known_people() - set(names))
+        event = _without_people(meeting.name, {a.person for a in meeting.attendances} - set(names))
         if r.count:
             # a count is the list counted: the names are the evidence, the number is theirs
             kind = "、".join(asked_titles) if asked_titles else "人"

@@ -90,12 +90,12 @@ def _roles(q: str) -> list[tuple[MeetingRole, bool]]:
     return out
 
 
-def _with_place(q: str, title: str) -> str:
+def with_place(q: str, title: str) -> str:
     """The title with the place the question puts before it (胶州市市长, 城阳区区长): the records keep each
     title's body, and a bare 市长 means another one."""
     from qa.meetings.bodies import place_of
 
-    i = q.find(title)
+    i = q.rfind(title)  # the title nearest the end: 「…区长上官立新」 reads what stands before the name
     # what stands between the title and the time or verb before it (「2021年担任即墨区区长」 → 即墨区)
     before = re.split(r"[\d年月日的时任在是为和与及、，,]", q[max(0, i - 8):i])[-1] if i > 0 else ""
     for k in range(len(before)):
@@ -154,7 +154,7 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
         # 「即墨区政协的主席」 names the post 区政协主席
         title = next((t for t in sorted(titles, key=len, reverse=True) if len(t) >= 3 and t in q.replace("的", "")), None)
     title = title or next((zh for en, zh in _TITLE_EN.items() if en in q.lower()), None)
-    title = _with_place(q.replace("的", ""), title) if title else title
+    title = with_place(q.replace("的", ""), title) if title else title
     if person and _ASKS_ROLE.search(q):
         return Route("person_role", person=person, year=year, month=month)
     if (title and _ASKS_WHO.search(q) and not any(p.search(q) for _, p in _ROLE_WORDS)

@@ -29,8 +29,6 @@ _ASK_WORDS = {"一共", "总共", "分别", "请问", "他们", "她们", "它�
 # here: what they count (多少个项目) is matched in the sentence.
 _ASKS_TYPE = {"什么", "哪个", "哪些", "哪", "何", "哪家", "哪种", "何种", "啥"}
 _COUNT_WORD = re.compile(r"[两几一二三四五六七八九十]*[个些所家位座处名项条种场次]")
-# … unless it is a thing the question is about: 「哪个街道的企业」 names no answer type
-_KEEP_AFTER_ASK: set[str] = set()
 _EN_STOP = set("the a an of in on at to for was is were are who what when where which how much many did does do by and with".split())
 _UNITS = ["亿美元", "万美元", "美元", "亿元", "万元", "元", "吨", "平方公里", "公里", "千米", "万平方米", "件", "个", "名", "人次", "人", "支", "座", "户", "亩", "平方米", "%", "次", "家", "处", "立方米", "所", "场"]
 _NUM = r"\d+(?:\.\d+)?"
@@ -85,7 +83,7 @@ def content_terms(question: str, guess_words: bool = True) -> list[str]:
         before, previous = previous, tok
         # 「在什么地方」「任什么职位」: the noun after the question word is the kind of answer wanted, not
         # what the question is about (the report says 即墨宾馆, not 地方)
-        if asked_type and tok not in _KEEP_AFTER_ASK:
+        if asked_type:
             continue
         if not tok or tok.lower() in _EN_STOP or tok in _STOP or tok in _ASK_WORDS or tok.startswith(_ASK_HEADS):
             continue
@@ -294,7 +292,7 @@ def date_answer(sentence: str, issue_date: dt.date | None) -> tuple[dt.date | No
 ASKS_PHOTO = re.compile(r"图片|照片|图中|画面|相片|配图|镜头|拍摄|拍的|摄影|photo|picture|image", re.I)
 
 
-def _type_bonus(kind: Asks, question: str, sentence: str) -> float:
+def _type_bonus(kind: Asks, question: str, sentence: str, issue_date: dt.date | None = None) -> float:
     if ASKS_PHOTO.search(question) and "图为" in sentence:
         return 1.0  # a question about a photo is answered by its caption
     if kind == "number":
@@ -305,7 +303,9 @@ def _type_bonus(kind: Asks, question: str, sentence: str) -> float:
     if kind == "place":
         return 0.5 if place_answer(sentence) else -0.2
     if kind == "date":
-        return 0.5 if re.search(r"昨日|昨天|前天|前日|今天|今日|上周|上星期|本周|\d{1,2}月\d{1,2}日", sentence) else -0.2
+        from qa.meetings.dates import days_stated
+
+        return 0.5 if days_stated(sentence, issue_date) else -0.2
     return 0.0
 
 
@@ -325,7 +325,7 @@ def rank_sentences(question: str, passages: list[Passage], limit: int = 5, weigh
     for p in passages:
         title_cov = cover(p.title)
         for s in sentences(p.body):
-            score = cover(s) + 0.5 * title_cov + _type_bonus(kind, question, s) - 0.05 * p.rank
+            score = cover(s) + 0.5 * title_cov + _type_bonus(kind, question, s, p.issue_date) - 0.05 * p.rank
             out.append(Candidate(p, s, score))
     out.sort(key=lambda c: c.score, reverse=True)
     return out[:limit]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -12,9 +11,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from qa.corpus.models import Issue
 from qa.errors import QAError
-
-_YESTERDAY = re.compile(r"昨日|昨天")
-_MONTH_DAY = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
 class BadEvalSet(QAError):
@@ -107,22 +103,11 @@ def load_questions(path: Path) -> list[GoldQuestion]:
 
 
 def stated_dates(text: str, issue_date: dt.date | None) -> frozenset[dt.date]:
-    """Dates a text states, with 昨日, 前天, 上周五 and year-less month-days resolved against the issue date
-    (by the project's one date reader, qa.meetings.dates; a vague 日前 states no day)."""
-    from qa.meetings.dates import resolve_dates
+    """Dates a text states, 昨日, 前天, 上周五 and year-less month-days resolved against the issue date by the
+    project's one date reader (qa.meetings.dates.days_stated); a vague 日前 states no day."""
+    from qa.meetings.dates import days_stated
 
-    found = {r.date for r in resolve_dates(re.sub(r"\s+", "", text), issue_date) if r.date and not r.approximate}
-    if issue_date and _YESTERDAY.search(text):
-        found.add(issue_date - dt.timedelta(days=1))
-    for y, m, d in _MONTH_DAY.findall(text):
-        year = int(y) if y else (issue_date.year if issue_date else None)
-        if year is None:
-            continue
-        try:
-            found.add(dt.date(year, int(m), int(d)))
-        except ValueError:
-            continue
-    return frozenset(found)
+    return frozenset(days_stated(text, issue_date))
 
 
 def article_texts(issues: Iterable[Issue]) -> dict[str, ArticleText]:

@@ -70,6 +70,12 @@ def resolve_date(text: str, issue_date: dt.date | None, previous: dt.date | None
     return found[0] if found else None
 
 
+def days_stated(text: str, issue_date: dt.date | None) -> set[dt.date]:
+    """Every day a text states, its 昨日, 前天, 上周五 and year-less 3月2日 resolved against the issue date;
+    a vague 日前/近日 states no day. What grounding and scoring accept as said by the text."""
+    return {r.date for r in resolve_dates(re.sub(r"\s+", "", text), issue_date) if r.date and not r.approximate}
+
+
 def resolve_dates(text: str, issue_date: dt.date | None, previous: dt.date | None = None) -> list[ResolvedDate]:
     """Every time expression in `text`, resolved against the issue date, in the order written."""
     found: list[ResolvedDate] = []
