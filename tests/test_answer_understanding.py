@@ -84,11 +84,15 @@ def test_系列里的另一个不是所问的那个():
     assert not series_conflict("奇瑞项目谁主持？", "奇瑞项目推进工作专题会")
 
 
-def test_档案里少见的词分量重_没有的词最重():
+def test_档案里少见的词分量重_没有的名字最重_没有的普通词是用户的说法():
     counts = {"会议": 90, "恒岳": 2}
-    weighted = weigh(["会议", "恒岳", "冠军"], counts.get, 100)
+    weighted = weigh(["会议", "恒岳", "深圳", "盘子", "鼓号操"], counts.get, 100)
     by = {w.term: w for w in weighted}
-    assert by["会议"].weight < by["恒岳"].weight <= by["冠军"].weight and not by["冠军"].known
+    assert by["会议"].weight < by["恒岳"].weight <= by["深圳"].weight and not by["深圳"].known
+    # 「盘子」 names nothing and is an everyday word: the user's own word for what the paper says its way
+    assert by["盘子"].weight < by["恒岳"].weight and not by["盘子"].known
+    # 「鼓号操」 is rare in the language at large: something the paper never reported
+    assert by["鼓号操"].weight > by["盘子"].weight
     assert coverage(weighted, "恒岳储能项目会议") > coverage(weighted, "全区工作会议")
     assert coverage([Weighted("甲", 1.0, True, False)], "") == 0.0
 
@@ -327,3 +331,69 @@ def test_问题词和数量词后面的名词也是答案的种类():
     assert "学校" not in content_terms("某某调研教育去了哪两所学校？")
     assert "多长" not in content_terms("新修的农村公路有多长？")
     assert place_answer("区委书记到某某一中、某某实验小学调研教育工作。") == "某某一中、某某实验小学"
+
+
+def test_英文日期写成报纸的写法():
+    from qa.answer.english import english_dates
+
+    assert english_dates("Who spoke on 3 March 2025?") == "Who spoke on 2025年3月3日?"
+    assert english_dates("held on Nov. 7, 2022") == "held on 2022年11月7日"
+    assert english_dates("visits during 5–6 May 2024") == "visits during 2024年5月5日至6日"
+    assert english_dates("in August 2023, who") == "in 2023年8月, who"
+    assert english_dates("May I ask who led it in 2021?") == "May I ask who led it in 2021年?"
+
+
+def test_英文问题看第一个疑问词要什么():
+    from qa.answer.select import asks
+
+    assert asks("What post did Liu Xin hold when the delegation came to Lancun in May 2022?") == "other"
+    assert asks("When the mayor toured the port, who went with him?") == "who"
+    assert asks("Which subdistrict did the secretary visit?") == "place"
+    assert asks("When and where was the forum held?") == "date"
+
+
+def test_英文里用拼音写的地名和公司名找到报纸里的词():
+    from qa.answer.bridge import EnglishBridge
+
+    vocabulary = {"莱西": 3, "莱西市": 5, "教育": 40, "胶州": 2, "鳌山卫街道": 4}
+    bridge = EnglishBridge(lambda w: False, entries=list, vocabulary=lambda: vocabulary)
+    assert bridge.spelled("Who was the mayor of Laixi in 2022?") == [("Laixi", "莱西")]
+    # 育 has a rare reading zhou; the usual reading of 胶州 wins although 教育 is printed more often
+    assert bridge.spelled("a forum in Jiaozhou") == [("Jiaozhou", "胶州")]
+    # the leading part of a longer word: 鳌山卫 of 鳌山卫街道
+    assert bridge.spelled("the Aoshanwei subdistrict") == [("Aoshanwei", "鳌山卫")]
+
+
+def test_英文的某地某职务写成报纸的某地职务():
+    from qa.answer.english import chinese_cues
+
+    assert chinese_cues("Who was the mayor of Jiaozhou in 2021?", set()).endswith("胶州市长")
+
+
+def test_地名只写一次市字的职务也认得():
+    from qa.answer.route import route
+
+    r = route("2022年莱西市长是谁？", set(), {"市长", "莱西市副市长"})
+    assert (r.kind, r.title, r.year) == ("title_holder", "莱西市市长", 2022)
+
+
+def test_英文追问只换时间时沿用上一问():
+    from qa.answer.followup import with_new_time
+
+    assert with_new_time("Who was head of the bureau in 2022?", "And in 2024?") == "Who was head of the bureau in 2024年?"
+    assert with_new_time("Who chaired it in March 2023?", "What about earlier, in 2021?") == "Who chaired it in 2021年?"
+
+
+def test_英文复合问题的it指第一问问的东西():
+    from qa.answer.decompose import split_question
+
+    parts = split_question("Where was the 2024 harbour safety drill held, and who led it?")
+    assert [p.text for p in parts] == ["Where was the 2024 harbour safety drill held",
+                                       "who led the 2024 harbour safety drill?"]
+
+
+def test_问在哪里时前面的普通名词是答案的种类():
+    from qa.answer.select import content_terms
+
+    terms = content_terms("那场港口安全演练，会场设在哪儿？")
+    assert "会场" not in terms and "演练" in terms and "那场" not in terms

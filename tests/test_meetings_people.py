@@ -149,3 +149,11 @@ def test_问题中的人名和职务可被识别(store):
     assert store.titles_in("请问2021年11月谁是即墨区区长？") == ["区长"]
     assert store.titles_in("谁在2023年10月担任区人大常委会主任？") == ["区人大常委会主任"]
     assert "孙杰" in store.known_people()
+
+
+def test_外区的区委职务连着地名也属于外区():
+    from qa.meetings.bodies import place_of
+
+    assert place_of("西海岸新区区委副书记") == "西海岸新区"
+    assert place_of("城阳区区委书记") == "城阳区"
+    assert place_of("区委书记") is None

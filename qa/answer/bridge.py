@@ -8,6 +8,11 @@ each English word. Only words the archive itself prints are kept (its BM25 vocab
 among them the ones whose glosses share most of the question's words come first: "grassroots
 governance" gives 基层 and 治理, not 草根网民. The words are search cues beside the question,
 never a gate: a question the dictionary does not cover still goes to dense retrieval.
+
+Names of places and companies come through as pinyin ("Pingdu", "Aoshanwei", "Desheng
+Group"); no dictionary has them, but the archive prints them. Every word of the archive's
+vocabulary (and its leading part: 鳌山卫 of 鳌山卫街道) is read in pinyin, and a capitalised
+English word that spells one of them is that word; the more chunks print it, the likelier.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ import re
 import threading
 from collections import defaultdict
 from collections.abc import Callable
+
+from qa.answer.english import CAPITALISED_RUN, pinyin_readings
 
 # English words that say nothing about what is asked (question words, auxiliaries, glue).
 _STOP = set(
@@ -56,9 +63,12 @@ class EnglishBridge:
     The dictionary is read on the first English question (about a second), not at start-up.
     """
 
-    def __init__(self, is_word: Callable[[str], bool], entries: Callable[[], list[dict]] | None = None):
+    def __init__(self, is_word: Callable[[str], bool], entries: Callable[[], list[dict]] | None = None,
+                 vocabulary: Callable[[], dict[str, int]] | None = None):
         self._is_word = is_word
         self._entries = entries or _cedict_entries
+        self._vocabulary = vocabulary or dict
+        self._spellings: dict[str, str] | None = None
         self._by_word: dict[str, set[str]] | None = None
         self._glosses: dict[str, set[str]] = {}
         self._brevity: dict[str, int] = {}
@@ -85,9 +95,51 @@ class EnglishBridge:
                 self._by_word = dict(by_word)
         return self._by_word
 
+    def _build_spellings(self) -> dict[str, str]:
+        with self._lock:
+            if self._spellings is None:
+                best: dict[str, tuple[tuple[int, int, int], str]] = {}
+                for word, df in self._vocabulary().items():
+                    if not re.fullmatch(r"[\u4e00-\u9fff]{2,8}", word):
+                        continue
+                    # the whole word before its leading parts; then the word more chunks print
+                    for size in range(len(word), 1, -1):
+                        # a word's usual reading before its rare ones (育 is read zhou only in old texts)
+                        for n, reading in enumerate(pinyin_readings(word[:size])):
+                            rank = (min(n, 1), 0 if size == len(word) else 1, -df)
+                            if reading not in best or rank < best[reading][0]:
+                                best[reading] = (rank, word[:size])
+                self._spellings = {reading: zh for reading, (_, zh) in best.items()}
+        return self._spellings
+
     def warm(self) -> None:
-        """Read the dictionary in a background thread (the first English question then need not wait)."""
-        threading.Thread(target=self._build, name="english-bridge", daemon=True).start()
+        """Read the dictionary and the archive's spellings in a background thread (the first English question then need not wait)."""
+        def both():
+            self._build()
+            self._build_spellings()
+
+        threading.Thread(target=both, name="english-bridge", daemon=True).start()
+
+    def spelled(self, question: str) -> list[tuple[str, str]]:
+        """(English as written, the archive's word) for capitalised words that spell a word the archive prints.
+
+        "the mayor of Pingdu" → [("Pingdu", "平度")]; the longest run of words that spells one word wins.
+        """
+        spellings = self._build_spellings()
+        found = []
+        for m in CAPITALISED_RUN.finditer(question):
+            words = re.split(r"[\s-]+", m.group(1))
+            i = 0
+            while i < len(words):
+                for size in range(len(words) - i, 0, -1):
+                    key = "".join(words[i : i + size]).lower()
+                    if key in spellings:
+                        found.append((" ".join(words[i : i + size]), spellings[key]))
+                        i += size
+                        break
+                else:
+                    i += 1
+        return found
 
     def cues(self, question: str) -> list[str]:
         """The archive's Chinese words for the question's English words, best first, each at most once."""

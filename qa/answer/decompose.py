@@ -62,6 +62,21 @@ def subject_of(question: str) -> str:
     return subject
 
 
+_EN_SUBJECT = re.compile(
+    r"^\W*(?:where|when|how\s+\w+|what|who|which)\b.*?\b(?:was|were|did|is|are|does|do|will|has|have)\s+"
+    r"(?P<subject>the\s+.+?|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)\s+(?:be\s+)?"
+    r"(?:held|hold|convened|convene|take|took|open|opened|signed|sign|built|build|located|invest|investing|make|"
+    r"making|produce|producing|start|started|begin|began|set|planned|plan|cost|chaired|launched|launch)\b", re.I)
+
+
+def english_subject(question: str) -> str:
+    """What an English ask is about: "Where was the June forum held" → "the June forum"; "" when unclear."""
+    m = _EN_SUBJECT.search(question)
+    if not m or re.search(r"\b(it|its|they|them|their|he|she)\b", m.group("subject"), re.I):
+        return ""
+    return m.group("subject")
+
+
 def _years_split(question: str) -> list[str] | None:
     m = _EACH_YEAR.search(question)
     if not m or "分别" not in question:
@@ -120,8 +135,13 @@ def split_question(question: str) -> list[Part]:
     if _VERB_TAIL.search(subject):
         subject = ""
     parts = [Part(merged[0])]
+    en_subject = english_subject(merged[0])
     for text in merged[1:]:
-        if _LEANS.match(text) or _EN_BACK.search(text):
+        if en_subject and (back := _EN_BACK.search(text)):
+            # "…, and who chaired it?": "it" is what the first part asked about
+            said = en_subject + "'s" if back.group(1).lower() in ("its", "their") else en_subject
+            parts.append(Part(text[: back.start()] + said + text[back.end():]))
+        elif _LEANS.match(text) or _EN_BACK.search(text):
             parts.append(Part(text, follows=True))
         elif (re.match(rf"^({_ASK_ZH}|由|在|是|有|于|共|一共|总|预计|同比|其|又)", text) or _GENERIC.match(text)
               or len(subject_of(text)) <= 2):

@@ -178,13 +178,14 @@ class AnswerEngine:
         """One ask, already normalised: route it, answer from records, catalog or text."""
         people = self.records.known_people() if self.records else set()
         titles = set(self.records.known_titles()) if self.records and hasattr(self.records, "known_titles") else set()
+        if history and (again := with_new_time(history[-1].question, q)):
+            q = normalise_question(again)  # 「那2024年呢？」 asks the last question for another time
         if is_english(q):
             # the glossary's phrases are read by chinese_cues; the dictionary bridges the other words
             cues = self.bridge.cues(GLOSSARY_RE.sub(" ", q)) if self.bridge is not None else []
-            q = chinese_cues(q, people)
+            # "Pingdu", "Desheng Group": names the archive prints, spelled in pinyin
+            q = chinese_cues(q, people, self.bridge.spelled if self.bridge is not None else None)
             q = f"{q} {' '.join(c for c in cues if c not in q)}".strip()
-        if history and (again := with_new_time(history[-1].question, q)):
-            q = normalise_question(again)  # 「那2024年呢？」 asks the last question for another time
         focus = Focus(**history[-1].focus) if history and history[-1].focus else None
         has_name = any(p in q for p in people)
         resolved = resolve(q, focus, has_name)
@@ -338,7 +339,7 @@ class AnswerEngine:
         for candidate in candidates[:4]:
             # what the question asks beyond naming the article (its words outside the headline) must be
             # in the sentence: 「…大赛的冠军是哪支队伍」 is not answered by a sentence about the contest
-            asked = [w for w in weighted if w.term.lower() not in candidate.passage.title.lower()
+            asked = [relevance.as_detail(w) for w in weighted if w.term.lower() not in candidate.passage.title.lower()
                      and (w.naming or relevance.nominal(w.term))]
             # read with the sentence before it: 「该项目总投资12.6亿元」 names its project there
             context = with_previous(candidate.passage.body, candidate.sentence)

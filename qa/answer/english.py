@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 # Longest first when applied; each English phrase adds its Chinese beside the question.
@@ -75,19 +75,100 @@ GLOSSARY: dict[str, str] = {
     "qingdao": "青岛",
     "jimo": "即墨",
 }
+_TITLES_EN = [en for en, zh in GLOSSARY.items() if zh.endswith(("长", "书记", "主席", "主任"))]
+_TITLE_OF = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _TITLES_EN), key=len, reverse=True))
+                       + r")\s+of\s+(?:the\s+)?([A-Z][a-z]+|[\u4e00-\u9fff]{2,5})", re.I)
 GLOSSARY_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, GLOSSARY), key=len, reverse=True)) + r")\b", re.I)
-_NAME_RUN = re.compile(r"\b([A-Z][a-z]+(?:[\s-]+[A-Z][a-z]+){0,2})\b")
+# a heteronym-rich word would have hundreds of readings; the first few are the usual ones
+MAX_READINGS = 16
+# capitalised English words in a run: "Qi Jianguo", "Desheng Group"
+CAPITALISED_RUN = re.compile(r"\b([A-Z][a-z]+(?:[\s-]+[A-Z][a-z]+){0,3})\b")
+
+
+_MONTH_NAMES = "january february march april may june july august september october november december".split()
+_MON = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_ORD = r"(?:st|nd|rd|th)?"
+_YR = r"((?:19|20)\d{2})"
+# the English ways of writing a date, most precise first, each with how to write it in Chinese
+_EN_DATES = [
+    (re.compile(rf"\b(\d{{1,2}}){_ORD}\s*[–—-]\s*(\d{{1,2}}){_ORD}\s+{_MON},?\s+{_YR}\b", re.I),
+     lambda m: f"{m[4]}年{_mon(m[3])}月{int(m[1])}日至{int(m[2])}日"),
+    (re.compile(rf"\b(\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MON},?\s+{_YR}\b", re.I),
+     lambda m: f"{m[3]}年{_mon(m[2])}月{int(m[1])}日"),
+    (re.compile(rf"\b{_MON}\s+(\d{{1,2}}){_ORD},?\s+{_YR}\b", re.I),
+     lambda m: f"{m[3]}年{_mon(m[1])}月{int(m[2])}日"),
+    (re.compile(rf"\b{_MON}\s*[–—-]\s*{_MON},?\s+{_YR}\b", re.I),
+     lambda m: f"{m[3]}年{_mon(m[1])}—{_mon(m[2])}月"),
+    (re.compile(rf"\b{_MON},?\s+(?:of\s+)?{_YR}\b", re.I), lambda m: f"{m[2]}年{_mon(m[1])}月"),
+    (re.compile(rf"\b(\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MON}\b(?!\s*\d)", re.I), lambda m: f"{_mon(m[2])}月{int(m[1])}日"),
+    (re.compile(rf"\b{_MON}\s+(\d{{1,2}}){_ORD}\b(?![\d,])", re.I), lambda m: f"{_mon(m[1])}月{int(m[2])}日"),
+    (re.compile(rf"(?<![\d年—])\b{_YR}\b(?![年\d])"), lambda m: f"{m[1]}年"),
+]
+
+
+def _mon(name: str) -> int:
+    return next(i for i, full in enumerate(_MONTH_NAMES, 1) if full.startswith(name.lower().rstrip(".")[:3]))
+
+
+def english_dates(text: str) -> str:
+    """English dates written the paper's way: "9 September 2024" → 2024年9月9日, "June 2023" → 2023年6月, "in 2022" → 2022年.
+
+    One reading of English dates for the whole engine: after it, the Chinese date readers
+    (qa.answer.when, qa.meetings.dates) see an English question's time as they see a Chinese one's.
+    "May" alone stays a word ("may I ask"): only with a day or a year is it a month.
+    """
+    for pattern, chinese in _EN_DATES:
+        text = pattern.sub(chinese, text)
+    return text
+
+
+_WH = re.compile(r"\b(who|whom|whose|where|when|how\s+(?:many|much|large|big|long|far|high)|what|which)\b((?:\s+[a-z'-]+){0,3})", re.I)
+# the noun after "what"/"which" says what kind of answer is wanted
+_WHAT_KIND = [
+    ("date", re.compile(r"\b(date|day|time|year|month)s?\b", re.I)),
+    ("place", re.compile(r"\b(place|venue|location|town|township|subdistrict|street|village|city|hall|site|school|where)s?\b", re.I)),
+    ("who", re.compile(r"\b(leader|official|people|person|deputy|vice|head|member|chair|director|mayor|secretary|cadre|guest)s?\b", re.I)),
+    ("number", re.compile(r"\b(figure|rate|amount|total|number|percentage|value|investment|area|output|revenue|growth|capacity)s?\b", re.I)),
+]
+
+
+def english_asks(question: str) -> str | None:
+    """What kind of answer an English question wants, from its first question word; None for a question not in English.
+
+    The first question word governs: "What was Jiao Liqun's post when the district head toured…"
+    asks for a post, though "when" comes later; "Who chaired the meeting where…" asks who.
+    """
+    if len(re.findall(r"[A-Za-z]{2,}", question)) < 3 or len(re.findall(r"[A-Za-z]", question)) < 2 * len(
+            re.findall(r"[\u4e00-\u9fff]", question)):
+        return None
+    m = _WH.search(question)
+    if not m:
+        return None
+    if m.group(1).lower() in ("when", "where") and (later := re.search(r"[,;]\s*(?=" + _WH.pattern + ")", question, re.I)):
+        # "When Sun Jie visited the firms, who took part?": the clause before the comma only sets the scene
+        m = _WH.search(question, later.end())
+    word, after = m.group(1).lower(), m.group(2)
+    if word in ("who", "whom", "whose"):
+        return "who"
+    if word in ("where", "when"):
+        return "place" if word == "where" else "date"
+    if word.startswith("how"):
+        return "number"
+    return next((kind for kind, noun in _WHAT_KIND if noun.search(after)), "other")
 
 
 def is_english(question: str) -> bool:
-    return not re.search(r"[\u4e00-\u9fff]", question) and bool(re.search(r"[A-Za-z]", question))
+    """English, though its dates may be written the paper's way already (english_dates: 2024年9月9日)."""
+    undated = re.sub(r"\d+\s*[年月日号]|[至—]", "", question)
+    return not re.search(r"[\u4e00-\u9fff]", undated) and bool(re.search(r"[A-Za-z]", question))
 
 
-def _readings(name: str) -> set[str]:
+def pinyin_readings(zh: str) -> list[str]:
+    """The toneless pinyin of a Chinese word, every reading of its heteronyms (up to a cap), usual reading first."""
     from pypinyin import Style, pinyin
 
-    syllables = pinyin(name, style=Style.NORMAL, heteronym=True)
-    return {"".join(parts) for parts in itertools.product(*syllables)}
+    syllables = pinyin(zh, style=Style.NORMAL, heteronym=True)
+    return ["".join(parts) for parts in itertools.islice(itertools.product(*syllables), MAX_READINGS)]
 
 
 @lru_cache(maxsize=8)
@@ -96,7 +177,7 @@ def _pinyin_index(people: frozenset[str]) -> dict[str, str]:
     for person in people:
         if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", person):
             continue
-        for reading in _readings(person):
+        for reading in pinyin_readings(person):
             index.setdefault(reading, person)
     return index
 
@@ -105,7 +186,7 @@ def link_names(question: str, people: Iterable[str]) -> list[tuple[str, str]]:
     """(pinyin as written, person) for each run of capitalised words that reads as a known person."""
     index = _pinyin_index(frozenset(people))
     found = []
-    for m in _NAME_RUN.finditer(question):
+    for m in CAPITALISED_RUN.finditer(question):
         words = re.split(r"[\s-]+", m.group(1))
         # the longest run of words that reads as a name: "Qi Jianguo", "Ouyang Zhen Bang"
         for size in range(len(words), 0, -1):
@@ -120,12 +201,26 @@ def link_names(question: str, people: Iterable[str]) -> list[tuple[str, str]]:
     return found
 
 
-def chinese_cues(question: str, people: Iterable[str]) -> str:
-    """An English question with the archive's Chinese for its names put in place and its terms added after it."""
-    out = question
+def chinese_cues(question: str, people: Iterable[str],
+                 spelled: Callable[[str], list[tuple[str, str]]] | None = None) -> str:
+    """An English question with the archive's Chinese for its names put in place and its terms added after it.
+
+    `spelled`: other names the archive prints, from their pinyin (qa.answer.bridge.EnglishBridge.spelled);
+    people the records know are linked first.
+    """
+    out = english_dates(question)
     for written, person in link_names(question, people):
         out = out.replace(written, person)
+    for written, zh in spelled(out) if spelled else []:
+        if written.lower() not in GLOSSARY:  # the glossary's own places (Jiaozhou → 胶州) come first
+            out = out.replace(written, zh, 1)
     terms = list(dict.fromkeys(GLOSSARY[m.group(1).lower()] for m in GLOSSARY_RE.finditer(question)))
+    # "the mayor of Jiaozhou" is 胶州市长: the post with the place it belongs to, as the paper writes it
+    for m in _TITLE_OF.finditer(out):
+        place = GLOSSARY.get(m.group(2).lower(), m.group(2))
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,5}", place):
+            title = GLOSSARY[m.group(1).lower()]
+            terms = [t for t in terms if t not in (place, title)] + [place + title]
     # "the 88th regular meeting" is the paper's 第88次
     terms += [f"第{n}次" for n in re.findall(r"\b(\d{1,3})(?:st|nd|rd|th)\b", question)]
     return f"{out} {' '.join(terms)}".strip() if terms else out

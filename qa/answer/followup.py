@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.answer.english import english_dates
+
 _PERSON_PRONOUN = re.compile(r"他们|她们|他|她|\bhe\b|\bshe\b|\bhim\b|\bher\b", re.I)
 _MEETING_REF = re.compile(r"(?:这|那|此|该|本|上述)(?:次|场|个)?(?:会议|会|活动)|这次|此次|那次|那场|这场|"
                           r"\b(?:that|this|the same)\s+(?:meeting|session|conference|event|activity)\b", re.I)
@@ -63,12 +65,16 @@ def resolve(question: str, focus: Focus | None, names_in_question: bool) -> str:
 # 「那2024年呢？」「再往前，2022年2月呢？」: only a new time, the rest is the previous question
 _TIME_ONLY = re.compile(r"^(?:那么?|再往前|往前|之前|后来|到了?|换到)?[，,\s]*((?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?)"
                         r"(?:的时候|时|那会儿?)?(?:又|的)?(?:呢|怎么样|是谁|又是谁|是什么|如何)?[？?。]?$")
+_EN_LEAD = re.compile(r"^(?:and|then|what about|how about)?\s*(?:earlier|later|before that|after that)?,?\s*(?:who|what|which)?\s*(?:was it|were they|is it)?\s*"
+                      r"(?:in|by|for|on|during|as of)?\s*(?=(?:19|20)\d{2})", re.I)
 _TIME_IN = re.compile(r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?")
 
 
 def with_new_time(previous: str, question: str) -> str | None:
     """The previous question asked again for the time this one names; None when this one says more than a time."""
-    m = _TIME_ONLY.match(question.strip())
+    question, previous = english_dates(question), english_dates(previous)
+    # "And in 2022?", "Who in 2023?": the English asks the same with a time of its own
+    m = _TIME_ONLY.match(_EN_LEAD.sub("", question.strip()))
     if not m:
         return None
     when = re.sub(r"\s+", "", m.group(1))

@@ -27,6 +27,12 @@ _NUMBERED = re.compile(r"[0-9一二三四五六七八九十百两]+\s*(期|次|�
 # The weight of a verb, adverb or measure word relative to a noun of the same rarity (calibrated on dev:
 # a paraphrase changes the verbs first, an unanswerable question names something the paper never did).
 VERB_SALIENCE = 0.5
+# The weight of a plain, everyday word the archive never prints (「盘子」「点名」「设在」), relative to the rarest
+# word it does print: a user's own word for what the paper says its way (calibrated on dev). A name, or a word
+# rare in the language at large (「鼓号操」「少先队」), keeps full weight: it is what the paper never reported.
+UNKNOWN_PLAIN = 0.5
+# "Everyday": at least this count in jieba's general dictionary (盘子 427, 点名 162; 少先队 42, 鼓号操 none).
+EVERYDAY_FREQ = 100
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,14 @@ def _naming(term: str) -> bool:
     if _NUMBERED.search(term) or re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", term):
         return True
     return any(p.flag.startswith(_NAMING_TAGS) for p in pseg.lcut(term))
+
+
+def everyday(term: str) -> bool:
+    """A word common in Chinese at large (jieba's dictionary counts, from a general corpus)."""
+    import jieba
+
+    jieba.initialize()
+    return (jieba.dt.FREQ.get(term) or 0) >= EVERYDAY_FREQ
 
 
 @lru_cache(maxsize=4096)
@@ -69,10 +83,18 @@ def weigh(terms: Iterable[str], document_frequency: Callable[[str], int | None],
         # how the user put it (下去, 设在, 两家) says less about what is asked than what they name
         salience = 1.0 if naming or nominal(t) else VERB_SALIENCE
         if df is None or df == 0:
-            out.append(Weighted(t, top * (1.5 if naming else 1.0) * salience, False, naming))
+            out.append(Weighted(t, top * (1.5 if naming else UNKNOWN_PLAIN if everyday(t) else 1.0) * salience, False, naming))
         else:
             out.append(Weighted(t, math.log(1 + n / df) * salience, True, naming))
     return out
+
+
+def as_detail(w: Weighted) -> Weighted:
+    """The word at full weight when it must stand in the answering sentence itself: an everyday word the
+    archive never prints (「冠军」) is lightened only to decide which article a question is about."""
+    if w.known or w.naming or not everyday(w.term):
+        return w
+    return Weighted(w.term, w.weight / UNKNOWN_PLAIN, w.known, w.naming)
 
 
 def coverage(weighted: list[Weighted], text: str) -> float:

@@ -35,7 +35,7 @@ _ROLE_WORDS: list[tuple[MeetingRole, re.Pattern]] = [
     ("leader", re.compile(r"带领|率队|率领|带队|领队|\blead\b|\bled\b|headed", re.I)),
     ("speaker", re.compile(r"讲话|讲了话|讲的话|致辞|发言|作.{0,6}报告|汇报|辅导|讲课|授课|通报|speak|spoke|speech|brief|report", re.I)),
     ("participant", re.compile(r"参加|参与|参会|到会|take part|took part|participat", re.I)),
-    ("attendee", re.compile(r"出席|与会|哪些领导|attend", re.I)),
+    ("attendee", re.compile(r"出席|与会|到场|在场|哪些领导|attend", re.I)),
     ("meet", re.compile(r"会见|接见|会晤|会面|接待|见面|met with|\bmet\b|meet", re.I)),
     ("inspector", re.compile(r"调研|视察|检查|督导|考察|观摩|inspect|visit", re.I)),
 ]
@@ -99,10 +99,11 @@ def with_place(q: str, title: str) -> str:
     # what stands between the title and the time or verb before it (「2021年担任即墨区区长」 → 即墨区)
     before = re.split(r"[\d年月日的时任在是为和与及、，,]", q[max(0, i - 8):i])[-1] if i > 0 else ""
     for k in range(len(before)):
-        written = before[k:] + title
-        place = place_of(written)
-        if place and written.startswith(place):
-            return written
+        # 「胶州市长」 writes the 市 of 胶州市 once: read it as 胶州市市长 too
+        for written in (before[k:] + title, before[k:] + title[0] + title):
+            place = place_of(written)
+            if place and written.startswith(place) and len(written) > len(place) + 1:
+                return written
     return title
 
 
@@ -158,7 +159,7 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
     if person and _ASKS_ROLE.search(q):
         return Route("person_role", person=person, year=year, month=month)
     if (title and _ASKS_WHO.search(q) and not any(p.search(q) for _, p in _ROLE_WORDS)
-            and len(_POST_QUESTION_NOISE.sub("", q.replace(title, ""))) <= 4):
+            and len(_POST_QUESTION_NOISE.sub("", q.replace(title, "").replace(re.sub(r"(市|区)\1", r"\1", title), ""))) <= 4):
         # only the post, a time and the asking: 「2022年谁担任即墨区区长？」, not 「哪位副区长陪着去的」
         return Route("title_holder", title=title, year=year, month=month)
 

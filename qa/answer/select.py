@@ -14,6 +14,8 @@ from typing import Literal
 
 import jieba
 
+from qa.answer.english import english_asks
+
 Asks = Literal["number", "place", "date", "who", "other"]
 
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
@@ -24,7 +26,11 @@ _STOP = set(
 )
 # Words that ask rather than name: 「几个」「多少」「哪些」, and counting adverbs around them.
 _ASK_HEADS = ("哪", "什么", "多少", "几", "多长", "多大", "多远", "多高", "多重", "多久")
-_ASK_WORDS = {"一共", "总共", "分别", "请问", "他们", "她们", "它们", "我们", "大家", "那张", "这张", "那次", "这次"}
+_ASK_WORDS = {"一共", "总共", "分别", "请问", "他们", "她们", "它们", "我们", "大家", "那张", "这张", "那次", "这次",
+              "那场", "这场", "那个", "这个", "那位", "这位", "那项", "这项", "那期", "这期"}
+# 「会场设在哪儿」「时间定在哪天」: a plain noun just before where/when is asked names the kind of answer
+_SLOT_LINK = {"是", "在", "设在", "定在", "放在", "选在", "位于", "为"}
+_SLOT_ASK = re.compile(r"^(哪里|哪儿|哪|何处|何地|哪天|哪一天|几号|何时|什么时候)$")
 # Question words whose next word names the kind of answer (什么地方, 哪个部门, 何种方式); 多少/几 are not
 # here: what they count (多少个项目) is matched in the sentence.
 _ASKS_TYPE = {"什么", "哪个", "哪些", "哪", "何", "哪家", "哪种", "何种", "啥"}
@@ -56,6 +62,8 @@ class Candidate:
 
 def asks(question: str) -> Asks:
     """What kind of short answer the question wants."""
+    if kind := english_asks(question):
+        return kind
     q = question.lower()
     if re.search(r"多少|几个|几名|几支|多长|多大|多远|多高|多重|增速|比例|how much|how many|how long|growth rate|investment|amount", q):
         return "number"
@@ -76,8 +84,18 @@ def content_terms(question: str, guess_words: bool = True) -> list[str]:
     """
     terms = []
     previous = before = ""
-    for tok in jieba.lcut(question, HMM=guess_words):
-        tok = tok.strip()
+    tokens = [t.strip() for t in jieba.lcut(question, HMM=guess_words)]
+    slots = set()
+    for i, tok in enumerate(tokens):
+        if _SLOT_ASK.match(tok):
+            j = i - 1
+            while j >= 0 and tokens[j] in _SLOT_LINK:
+                j -= 1
+            if j >= 0 and j < i - 1 and _plain_noun(tokens[j]):
+                slots.add(j)
+    for i, tok in enumerate(tokens):
+        if i in slots:
+            continue
         # 「哪两所学校」: a count word may stand between the question word and the kind of answer
         asked_type = previous in _ASKS_TYPE or (before in _ASKS_TYPE and _COUNT_WORD.fullmatch(previous) is not None)
         before, previous = previous, tok
@@ -91,6 +109,14 @@ def content_terms(question: str, guess_words: bool = True) -> list[str]:
             if len(tok) >= 2 or tok.isdigit():
                 terms.append(tok)
     return terms
+
+
+def _plain_noun(tok: str) -> bool:
+    """A common noun (会场, 时间), not a name (孙杰, 蓝谷) nor a verb."""
+    import jieba.posseg as pseg
+
+    flags = [p.flag for p in pseg.lcut(tok)]
+    return len(flags) == 1 and flags[0] == "n"
 
 
 def coverage(terms: list[str], text: str) -> float:

@@ -41,6 +41,10 @@ class ArchivePassages:
         """Whether the archive prints this as a word of its own (its index has the token itself)."""
         return self.index.bm25.has_word(term)
 
+    def vocabulary(self) -> dict[str, int]:
+        """The archive's words with their chunk counts (for linking English spellings to them)."""
+        return self.index.bm25.vocabulary()
+
     def weigh(self, terms: list[str]):
         """The question's words weighted by their rarity in this archive (see qa.answer.relevance)."""
         from qa.answer.relevance import weigh
@@ -80,7 +84,7 @@ def build_engine(settings: Settings | None = None) -> AnswerEngine:
         llm_choice=settings.llm.choose,
         llm_compose=compose,
         reader=reader,
-        bridge=EnglishBridge(passages.is_word),
+        bridge=EnglishBridge(passages.is_word, vocabulary=passages.vocabulary),
     )
 
 

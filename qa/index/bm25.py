@@ -174,6 +174,14 @@ class BM25Index:
         """Whether the archive's tokenizer ever produced this very word (not only its parts)."""
         return self.model is not None and term.lower() in self.model.vocab_dict
 
+    def vocabulary(self) -> dict[str, int]:
+        """Every word the archive's tokenizer produced, with the number of chunks it occurs in."""
+        if self.model is None:
+            return {}
+        indptr = self.model.scores["indptr"]
+        # bm25s keeps one id past the scored ones (its empty token); it has no count
+        return {w: int(indptr[i + 1] - indptr[i]) for w, i in self.model.vocab_dict.items() if i + 1 < len(indptr)}
+
     def document_frequency(self, term: str) -> int | None:
         """In how many chunks a word occurs; None when the archive never uses it.
 

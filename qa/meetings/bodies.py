@@ -16,7 +16,7 @@ from qa.meetings.models import HOME_BODY, HOME_CITY
 HOME_PROVINCE = "山东省"
 
 # What follows a place in a government title: 委 (胶州市委), 政府, 人大, 政协, a post (副市长).
-_ORGAN = r"(?:委|人民政府|政府|人大|政协|纪委|监委|副|常务副|区长|市长|县长|省长|镇长|法院|人民法院|检察院|人民检察院|公安|" \
+_ORGAN = r"(?:委|[区市县](?:委|人民政府|政府|人大|政协)|人民政府|政府|人大|政协|纪委|监委|副|常务副|区长|市长|县长|省长|镇长|法院|人民法院|检察院|人民检察院|公安|" \
          r"[\u4e00-\u9fff]{0,10}?(?:局|部|办公室|办|中心|委员会|管委会|管委|管理局|街道|工委))"
 _PLACE = re.compile(r"^(?:青岛市|山东省)?(?P<place>[\u4e00-\u9fff]{2,3}?(?:新区|区|县|市|省))(?=" + _ORGAN + ")")
 _HOME_FULL = re.compile(r"^(?:山东省)?(?:青岛市)?即墨区")
