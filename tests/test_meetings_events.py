@@ -138,3 +138,26 @@ def test_事件金标评分_封存模式只有汇总():
     text = event_report(s, details=False)
     assert "王某某" not in text and "宋明远" not in text and "漏抽" not in text
     assert "chair" in text and "participant" in text
+
+
+def test_名单末尾是没有名字的部门负责同志时_前面点名的人不丢():
+    events, _, _ = _events("4月8日，全区森林防火工作会议召开。副区长褚明远主持会议。区林业局局长庞书晴、区消防救援大队大队长"
+                           "雍立凯，区应急局、区园林局主要负责同志参加会议。")
+    assert set(_roles(events[0])["participant"]) == {"庞书晴", "雍立凯"}
+
+
+def test_会前带领与会人员观摩是另一个事件():
+    events, _, _ = _events("4月8日，全区乡村振兴推进会在即墨宾馆召开，区长孙杰出席并讲话。会前，孙杰带领与会人员先后观摩了"
+                           "鳌山卫街道两个示范片区。")
+    assert len(events) == 2
+    assert "inspector" in _roles(events[1]) and "孙杰" not in _roles(events[0]).get("inspector", [])
+
+
+def test_百家姓里的复姓也认得四字名():
+    part = parse_person_part("董事长钟离远航", frozenset())
+    assert part is not None and part.name == "钟离远航"
+
+
+def test_街道职务和列表里共用的副主任属于本区():
+    assert body_of("温泉街道党工委书记") == "即墨区"
+    assert body_of("副主任") == "即墨区" and body_of("副主任", "胶州市") == "胶州市"

@@ -24,10 +24,14 @@ _HOME_FULL = re.compile(r"^(?:山东省)?(?:青岛市)?即墨区")
 _DISTRICT_LEVEL = re.compile(r"^(?:区|全区|我区)|^(?:常务)?副?区长$|^区")
 _CITY_LEVEL = re.compile(r"^(?:市|全市|我市)|^(?:常务)?副?市长$")
 _PROVINCE_LEVEL = re.compile(r"^(?:省|全省|我省)|^(?:常务)?副?省长$")
+# A town or subdistrict post (温泉街道党工委书记, 龙山街道办事处主任, 移风店镇镇长): the district's own level.
+_TOWN_LEVEL = re.compile(r"^[\u4e00-\u9fff]{1,6}(?:街道|镇|乡)(?:党工委|党委|办事处|人民政府|政府|人大|镇长|乡长|[副]?主任|[副]?书记)")
 _NOT_GOVERNMENT = re.compile(r"(公司|集团|企业|研究院|研究所|大学|学院|学校|中学|小学|医院|协会|商会|银行|剧团)")
 # Posts that exist in every district government, printed bare after a placed title.
 _BARE_POST = re.compile(r"^(?:常务)?副?(?:区长|市长|县长|省长)$|^(?:党组|党委|党工委)?(?:副)?书记$")
 _CITY_SUFFIX = "市"
+# An office printed with no organisation at all, shared down a list (副主任, 副主席, 秘书长).
+_BARE_OFFICE = re.compile(r"^(?:常务)?副?(?:主任|主席|秘书长)$")
 
 
 def place_of(title: str) -> str | None:
@@ -65,11 +69,14 @@ def body_of(title: str, context: str | None = None) -> str | None:
         return place
     if _BARE_POST.match(title) and context:
         return context
+    if _BARE_OFFICE.match(title):
+        # 「区人大常委会主任王宝善主持会议，副主任阎少卿、巩向荣出席」: the post of the body the report is about
+        return context or HOME_BODY
     if _PROVINCE_LEVEL.match(title):
         return HOME_PROVINCE
     if _CITY_LEVEL.match(title):
         return context if context and context.endswith(_CITY_SUFFIX) and context != HOME_CITY else HOME_CITY
-    if _DISTRICT_LEVEL.match(title):
+    if _DISTRICT_LEVEL.match(title) or _TOWN_LEVEL.match(title):
         if context and context.endswith(("区", "县")) and context != HOME_BODY:
             return context
         return HOME_BODY

@@ -17,7 +17,7 @@ from qa.meetings.models import HOME_BODY, Attendance, Evidence, Meeting, Role, V
 from qa.meetings.names import PersonPart, is_title, name_shaped, parse_person_part
 
 # Bump when extraction changes, so stores re-extract issues whose text has not changed.
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4
 
 _PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "「": "」", "『": "』", "【": "】"}
 _MASK = "＿"
@@ -266,6 +266,24 @@ def _chain(clauses: list[_Clause], i: int, last: PersonPart, known: frozenset[st
     return chain
 
 
+# The unnamed people at the end of a list: 「区住建局、区交通运输局主要负责同志」「企业家代表」
+_GROUP = re.compile(r"(?:主要)?负责(?:同志|人)|代表|人员|干部|同志$")
+
+
+def _names_before_group(clauses: list[_Clause], i: int, known: frozenset[str]) -> list[tuple[str, list[str]]]:
+    """The named people listed before the unnamed group that ends clause i (its bodies' clauses skipped),
+    so that 「…主要负责同志参加会议」 does not drop the names printed before it."""
+    j = i - 1
+    while j >= 0 and i - j <= 4 and clauses[j + 1].sep == "、" and parse_person_part(clauses[j].text, known) is None:
+        j -= 1  # 「区住建局、」: another body of the group
+    if j < 0:
+        return []
+    part = parse_person_part(clauses[j].text, known)
+    if part is None or part.name is None:
+        return []
+    return _people_of_chain(_chain(clauses, j, part, known))
+
+
 def _list_after(clauses: list[_Clause], i: int, first: str, known: frozenset[str]) -> list[tuple[str, PersonPart]]:
     """The name list that starts in clause i (`出席会议的还有刘伟`) and runs on while clauses are names."""
     chain: list[tuple[str, PersonPart]] = []
@@ -380,6 +398,8 @@ def _roles_in_sentence(
             part = _subject(head, visit=verb in _VISIT_VERBS, known=known)
             if part is not None:
                 people = _people_of_chain(_chain(clauses, i, part, known))
+            elif _GROUP.search(_strip(head)) and (named := _names_before_group(clauses, i, known)):
+                people = named  # 「…检察长郗正阳，区住建局、区交通局主要负责同志参加会议」
             elif carry and not _strip(_TRAILING_PHRASE.sub("", _strip(head))).strip("了"):
                 people = carry  # `，检查危化品储存…` / `，到汽车产业新城实地考察`: the subject said before
             elif carry and (_GOING.match(_strip(head)) and not _visit_head(head, known) or _GOES.match(_strip(head))):
@@ -525,6 +545,8 @@ _EVENT_TRIGGER = re.compile(
     r"(?:召开|举行|举办)[^，。；]{0,40}?(?:会|仪式|学习|活动|论坛|典礼)"
     r"|[^，。；]{2,40}?(?:会议|会|仪式|学习|活动)(?:在[^，。；]{2,20})?(?:召开|举行|举办)"
     r"|(?:到|赴|来到|前往|深入)[^，。；]{1,30}?(?:观摩|考察|调研|视察|检查|参观|走访|看望|慰问|督导)"
+    # 「会前，孙杰带领与会人员观摩了…」「同日下午，逄锦璐陪同客人考察了…」: someone takes others to see something
+    r"|(?:带领|率领|带队|陪同)[^，。；]{0,20}?(?:观摩|考察|调研|视察|检查|参观|走访|看望|慰问)"
     r"|见证|会见|接见|签约"
 )
 _ACTIVITY_VERB = re.compile(r"率队|带队|率领|带领|走访|视察|调研|考察|督导|检查|观摩|会见|接见|见证|看望|慰问|参观")

@@ -47,8 +47,13 @@ def is_surname(ch: str) -> bool:
     return ch in _SINGLE_SURNAMES or ch in _lexicon_surnames()
 
 
+# The compound surnames of the 百家姓 (and 独孤), less those that read as ordinary words in a report
+# (第五, 百里, 东门, 南门: "the fifth", "a hundred li", gates) and the pairs of single surnames the rhyme runs together.
 _COMPOUND_SURNAMES = {
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "端木", "南宫", "西门", "独孤",
+    "万俟", "闻人", "赫连", "公羊", "澹台", "公冶", "宗政", "濮阳", "淳于", "单于", "太叔", "申屠", "仲孙", "轩辕", "钟离", "鲜于",
+    "闾丘", "司空", "亓官", "司寇", "子车", "颛孙", "巫马", "公西", "漆雕", "乐正", "壤驷", "公良", "拓跋", "夹谷", "宰父", "谷梁",
+    "段干", "东郭", "呼延", "归海", "羊舌", "微生", "梁丘", "左丘",
 }
 
 # Characters that practically never appear inside a personal name but often follow or
