@@ -397,3 +397,25 @@ def test_问在哪里时前面的普通名词是答案的种类():
 
     terms = content_terms("那场港口安全演练，会场设在哪儿？")
     assert "会场" not in terms and "演练" in terms and "那场" not in terms
+
+
+def test_问某局局长是谁时_从任命句里取被任命的人():
+    from qa.answer.select import post_holder
+
+    sentence = "会议任命庞书晴为区统计局局长，任命雍立凯为区审计局局长。"
+    assert post_holder("局长", sentence, asked="区审计局局长是谁？") == "雍立凯"
+    assert post_holder("局长", "区审计局局长雍立凯陪同。", {"雍立凯"}) == "雍立凯"
+
+
+def test_问落户在哪里时取报道里落户后面的地方():
+    from qa.answer.select import place_answer
+
+    assert place_answer("项目落户蓝村街道产业园，总投资5亿元。", "某某项目落户在哪里？") == "蓝村街道产业园"
+    assert place_answer("项目进展顺利，总投资5亿元。", "某某项目落户在哪里？") is None
+
+
+def test_那次后面跟着会议的描述时不是指代前一问():
+    from qa.answer.engine import _DANGLING
+
+    assert not _DANGLING.search("那次全区森林防火动员会上要求排查哪些地方？")
+    assert _DANGLING.search("那次会上要求排查哪些地方？")

@@ -13,8 +13,8 @@ from llama_index.core.llms import LLM
 from qa.answer import figures, ground, relevance
 from qa.answer.followup import Focus, resolve, topic_of, with_new_time
 from qa.answer.jobs import choose, compose
-from qa.answer.decompose import split_question
-from qa.answer.english import GLOSSARY_RE, chinese_cues, is_english
+from qa.answer.decompose import split_question, subject_of
+from qa.answer.english import GLOSSARY_RE, chinese_cues, english_dates, is_english
 from qa.answer.models import Answer, Citation
 from qa.answer.normalise import normalise_question
 from qa.answer.route import TITLES, Route, route, with_place
@@ -50,7 +50,8 @@ NOT_FOUND = "未在报纸中找到"
 MIN_RELEVANCE = 0.6
 # A reference that needs an earlier turn: a question opening with 他/她/它/那次会议, or 他/她 doing something
 # (not 其他). 「2025年那次营商环境大会」 describes its meeting and needs nothing earlier.
-_DANGLING = re.compile(r"^(?:那么|那)?(?:他|她|它|该|那次|这次|此次|那场|这场|那个|这个|上述)|(?<![其吉])(?:他|她)们?(?:都|还|又|主持|出席|参加|担任|任过|去过)")
+_DANGLING = re.compile(r"^(?:那么|那)?(?:他|她|它|该|(?:那次|这次|此次|那场|这场)(?![^，,。？?]{3,24}?(?:会议|会|活动|仪式|调研|视察|签约))"
+                       r"|那个|这个|上述)|(?<![其吉])(?:他|她)们?(?:都|还|又|主持|出席|参加|担任|任过|去过)")
 # An English input that asks something; "alert(1)" does not.
 _ASKS_SOMETHING = re.compile(r"\?|\b(?:who|whom|whose|what|when|where|which|how|did|does|do|is|are|was|were|list|name)\b", re.I)
 _TIME_WORDS = re.compile(r"(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?(?:上午|下午|晚上|前后|初|底|中旬|上旬|下旬)?"
@@ -182,7 +183,8 @@ class AnswerEngine:
             q = normalise_question(again)  # 「那2024年呢？」 asks the last question for another time
         if is_english(q):
             # the glossary's phrases are read by chinese_cues; the dictionary bridges the other words
-            cues = self.bridge.cues(GLOSSARY_RE.sub(" ", q)) if self.bridge is not None else []
+            # (its dates are read by english_dates: "September" is not a word to look up)
+            cues = self.bridge.cues(GLOSSARY_RE.sub(" ", english_dates(q))) if self.bridge is not None else []
             # "Pingdu", "Desheng Group": names the archive prints, spelled in pinyin
             q = chinese_cues(q, people, self.bridge.spelled if self.bridge is not None else None)
             q = f"{q} {' '.join(c for c in cues if c not in q)}".strip()
@@ -193,6 +195,9 @@ class AnswerEngine:
             # 「谁主持？」 split off a compound question: it asks about what the part before named
             subject = focus.meeting or focus.topic or focus.person
             resolved = f"{subject}{q}" if subject else q
+        if resolved == q and history and not has_name and not is_english(q) and _DANGLING.search(q):
+            # 「那次会定下的…」 after a question whose answer named no meeting: the earlier question names it
+            resolved = q = f"{subject_of(history[-1].question) or history[-1].question}，{q}"
         if resolved == q and not has_name and not is_english(q) and _DANGLING.search(q):
             # 「他主持过哪些会议？」 with nothing before it: any answer would be about someone we picked
             return self._abstain(question, [], "问题里的「他」「那次」「它」指谁或什么？请写出人名、会议或项目的名称再问。")
@@ -468,7 +473,7 @@ class AnswerEngine:
             n = number_answer(question, s, terms, topic=best.passage.title)
             return (f"{n}。", True) if n else (None, False)
         if kind == "place":
-            p = place_answer(s)
+            p = place_answer(s, question)
             # no 在…召开 to read: the sentence answers only if it names a place at all
             return (f"{p}。", True) if p else (None, names_a_place(s))
         if kind == "date":
@@ -491,7 +496,7 @@ class AnswerEngine:
             if post:
                 # 「住建局的局长是谁」: the name printed right after that post; a sentence without the post
                 # (「上海卓丰…公司」 for its 董事长) does not say who holds it
-                holder = post_holder(post, s, people)
+                holder = post_holder(post, s, people, asked=question)
                 return (f"{holder}。", True) if holder else (None, False)
             # else the sentence answers "who" only if it names someone: a known person or a recognised name
             return None, any(n in s for n in people) or bool(person_names(s))

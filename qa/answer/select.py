@@ -29,7 +29,7 @@ _ASK_HEADS = ("哪", "什么", "多少", "几", "多长", "多大", "多远", "�
 _ASK_WORDS = {"一共", "总共", "分别", "请问", "他们", "她们", "它们", "我们", "大家", "那张", "这张", "那次", "这次",
               "那场", "这场", "那个", "这个", "那位", "这位", "那项", "这项", "那期", "这期"}
 # 「会场设在哪儿」「时间定在哪天」: a plain noun just before where/when is asked names the kind of answer
-_SLOT_LINK = {"是", "在", "设在", "定在", "放在", "选在", "位于", "为"}
+_SLOT_LINK = {"是", "设在", "定在", "放在", "选在", "位于", "为"}  # not a bare 在: 「项目落户在哪里」 asks where it settled
 _SLOT_ASK = re.compile(r"^(哪里|哪儿|哪|何处|何地|哪天|哪一天|几号|何时|什么时候)$")
 # Question words whose next word names the kind of answer (什么地方, 哪个部门, 何种方式); 多少/几 are not
 # here: what they count (多少个项目) is matched in the sentence.
@@ -244,7 +244,7 @@ def who_answer(question: str, sentence: str, people: set[str] | frozenset[str] =
     return found
 
 
-_BEFORE_WHO = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:是谁|是哪位|是哪一位|由谁担任|由谁来担任)")
+_BEFORE_WHO = re.compile(r"([\u4e00-\u9fff]{2,12}?)的?(?:是谁|是哪位|是哪一位|由谁担任|由谁来担任)")
 
 
 def asked_post(question: str) -> str | None:
@@ -261,17 +261,26 @@ def asked_post(question: str) -> str | None:
     return last.word
 
 
-def post_holder(post: str, sentence: str, people: set[str] | frozenset[str] = frozenset()) -> str | None:
-    """The person printed right after a post in a sentence (「局长仉淑华陪同」 → 仉淑华)."""
+def post_holder(post: str, sentence: str, people: set[str] | frozenset[str] = frozenset(), asked: str = "") -> str | None:
+    """The person a sentence gives a post: printed right after it (「局长仉淑华陪同」 → 仉淑华) or appointed to it
+    (「任命上官雪濛为区科学技术局局长」 → 上官雪濛). Among several, the one whose post reads most like `asked`,
+    the question's own words for it (科学技术局局长, not 商务局局长)."""
+    found: list[tuple[str, str]] = []  # (person, the post as printed)
     for m in re.finditer(re.escape(post), sentence):
+        printed = re.split(r"[，。、；：,]", sentence[:m.end()])[-1]
         after = sentence[m.end():m.end() + 4]
         known = [p for p in sorted(people, key=len, reverse=True) if after.startswith(p)]
-        if known:
-            return known[0]
         named = person_names(sentence[m.end():m.end() + 6])
-        if named and sentence[m.end():].startswith(named[0]):
-            return named[0]
-    return None
+        if known:
+            found.append((known[0], printed))
+        elif named and sentence[m.end():].startswith(named[0]):
+            found.append((named[0], printed))
+    for m in re.finditer(r"(?:任命|提名|选举|推选)([\u4e00-\u9fff]{2,4}?)(?:为|担任)([^，。；]{0,20}?" + re.escape(post) + ")", sentence):
+        if m.group(1) in people or person_names(m.group(1)):
+            found.append((m.group(1), m.group(2)))
+    if not found:
+        return None
+    return max(found, key=lambda f: len(set(f[1]) & set(asked)))[0]
 
 
 def person_names(sentence: str) -> list[str]:
@@ -287,13 +296,24 @@ _PLACE = re.compile(r"在\s*([^，。、；在\s][^，。、；在]{1,24}?)\s*(?
 _WENT_TO = re.compile(r"(?:到|来到|赴|前往|深入)\s*([^，。、；到赴\s][^，。；到赴]{1,30}?)\s*(?:调研|视察|检查|考察|督导|走访|看望|慰问|开展|参加|出席|指导)")
 
 
-def place_answer(sentence: str) -> str | None:
-    """`在即墨宾馆召开` → 即墨宾馆; `到蓝村街道调研` → 蓝村街道."""
+# 「项目落户在哪里」「基地建在哪儿」: the question's own verb before where, whose place the report prints after it
+_VERB_BEFORE_WHERE = re.compile(r"([\u4e00-\u9fff]{2})(?:在|于|到)?(?:哪里|哪儿|哪个地方|什么地方|何处|何地|哪)")
+
+
+def place_answer(sentence: str, question: str = "") -> str | None:
+    """`在即墨宾馆召开` → 即墨宾馆; `到蓝村街道调研` → 蓝村街道; for 「…落户在哪里」, `项目落户即墨经济开发区` → 即墨经济开发区."""
     m = _PLACE.search(sentence) or _WENT_TO.search(sentence)
-    return re.sub(r"\s+", "", m.group(1)) if m else None
+    if m:
+        return re.sub(r"\s+", "", m.group(1))
+    verb = _VERB_BEFORE_WHERE.search(question)
+    if verb and verb.group(1) not in ("是在", "设在"):
+        after = re.search(re.escape(verb.group(1)) + r"(?:在|于|到)?\s*([^，。、；\s][^，。、；]{1,20})", sentence)
+        if after and names_a_place(after.group(1) + "，"):
+            return re.sub(r"\s+", "", after.group(1))
+    return None
 
 
-_PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{1,12}(?:(?:街道|社区|宾馆|酒店|中心|学校|中学|小学|公园|广场|体育场|会场|会议室|大厦|市场|码头)"
+_PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{1,12}(?:(?:街道|社区|宾馆|酒店|中心|学校|中学|小学|公园|广场|体育场|会场|会议室|大厦|市场|码头|开发区|园区|产业园|新城|度假区)"
                          r"|(?:镇|村)(?=[，。、；的和及]))")  # 移风店镇、… but not 乡村振兴
 
 
@@ -327,7 +347,7 @@ def _type_bonus(kind: Asks, question: str, sentence: str, issue_date: dt.date | 
             return 0.5
         return 0.2 if re.search(r"\d", sentence) else -0.3
     if kind == "place":
-        return 0.5 if place_answer(sentence) else -0.2
+        return 0.5 if place_answer(sentence, question) else -0.2
     if kind == "date":
         from qa.meetings.dates import days_stated
 
