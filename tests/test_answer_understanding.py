@@ -419,3 +419,10 @@ def test_那次后面跟着会议的描述时不是指代前一问():
 
     assert not _DANGLING.search("那次全区森林防火动员会上要求排查哪些地方？")
     assert _DANGLING.search("那次会上要求排查哪些地方？")
+
+
+def test_哪几个人问的是谁_几个人问的是多少():
+    from qa.answer.select import asks
+
+    assert asks("会后跟着去工地的是哪几个人？") == "who"
+    assert asks("有几个人参加了座谈？") == "number"

@@ -161,3 +161,19 @@ def test_百家姓里的复姓也认得四字名():
 def test_街道职务和列表里共用的副主任属于本区():
     assert body_of("温泉街道党工委书记") == "即墨区"
     assert body_of("副主任") == "即墨区" and body_of("副主任", "胶州市") == "胶州市"
+
+
+def test_问到会的人而报道只写出席时_答出席的人并说明是出席(tmp_path):
+    from qa.answer.records import MeetingRecords
+    from qa.answer.route import route
+
+    issue = Issue(source="lit.txt", sha256="c", issue_no=9, date=ISSUE_DAY, articles=[
+        Article(id="lit-01", title="全区河长制工作会议召开",
+                body="昨日，全区河长制工作会议召开。区长刘海川主持会议。副区长宋明远、区政协副主席祁永安出席。", raw=""),
+    ])
+    with MeetingStore(tmp_path / "m.sqlite") as store:
+        store.upsert_issue(issue)
+        records = MeetingRecords(store)
+        q = "河长制工作会议参加的有哪几位？"
+        found = records.answer(q, route(q, records.known_people(), records.known_titles()), None, None)
+        assert found is not None and found.lines[0][0].startswith("出席") and found.names == {"宋明远", "祁永安"}

@@ -294,7 +294,9 @@ class AnswerEngine:
             if found is not None and found.focus.meeting and not is_english(question):
                 # the report is about the question, but is this event? Its name must carry the question's words
                 weighted = self._weigh(self._cjk_terms(resolved))
-                if relevance.coverage(weighted, found.focus.meeting) < MIN_EVENT_RELEVANCE:
+                # 「动员会开始前…下企业查安全」: an event told before a meeting is named after it in the headline
+                headline = next((ev.title for _, evs in found.lines for ev in evs), "")
+                if relevance.coverage(weighted, found.focus.meeting + headline) < MIN_EVENT_RELEVANCE:
                     found = None
         if found is not None and found.lines and not is_english(question) and self._names_unreported(resolved, found):
             found = None  # 「赴深圳招商」 is not answered by the trip to 上海

@@ -79,6 +79,10 @@ def _span_years(span: TitleSpan) -> str:
     return f"{first.year}年" if not last or last.year == first.year else f"{first.year}—{last.year}年"
 
 
+# Roles users name loosely: 「参会」「到会」 for a report's 出席, and the other way round.
+_NEAR_ROLE = {"participant": ("attendee",), "attendee": ("participant",)}
+
+
 class MeetingRecords:
     """Answers chair/attendee/participant/role/aggregate questions from a MeetingStore."""
 
@@ -115,11 +119,16 @@ class MeetingRecords:
     def _who(self, question, r: Route, date_from, date_to, window: Window | None = None,
              articles: list[str] = ()) -> RecordAnswer | None:
         role = None if r.role == "any" else r.role
-        found = self.store.who(question, role, date_from=date_from, date_to=date_to)
-        if window is not None:
-            found = [f for f in found if held_within(f.meeting, window)]
-        if (not found or not found[0].attendances) and articles:
-            found = self._in_articles(articles, role, date_from, date_to, window)
+        # 「到会的有哪几位」 says neither 出席 nor 参加: when the report lists no one under the one asked, the
+        # other is what the user meant; the answer's label says which the report used
+        for role in (role, *_NEAR_ROLE.get(role, ())):
+            found = self.store.who(question, role, date_from=date_from, date_to=date_to)
+            if window is not None:
+                found = [f for f in found if held_within(f.meeting, window)]
+            if (not found or not found[0].attendances) and articles:
+                found = self._in_articles(articles, role, date_from, date_to, window)
+            if found and found[0].attendances:
+                break
         if not found or not found[0].attendances:
             return None
         best = found[0]

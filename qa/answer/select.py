@@ -65,14 +65,15 @@ def asks(question: str) -> Asks:
     if kind := english_asks(question):
         return kind
     q = question.lower()
-    if re.search(r"多少|几个|几名|几支|多长|多大|多远|多高|多重|增速|比例|how much|how many|how long|growth rate|investment|amount", q):
+    # 「哪几个人」「哪几名」 ask who, 「几个人」 how many
+    if re.search(r"多少|(?<!哪)(?:几个|几名|几支)|多长|多大|多远|多高|多重|增速|比例|how much|how many|how long|growth rate|investment|amount", q):
         return "number"
     # the day before the place: 「在哪一天举行」 asks when, though it says 在哪
     if re.search(r"哪天|哪一天|什么时候|何时|日期|几月几[日号]|when|what date", q):
         return "date"
     if re.search(r"哪里|在哪|何地|地点|什么地方|哪儿|哪[两几]?[个些所家座处]?(?:街道|镇|村|地方|学校|场所|会场|企业|公司|社区)|where", q):
         return "place"
-    if re.search(r"是谁|谁|哪位|哪几位|哪些人|哪些领导|什么人|\bwho\b", q):
+    if re.search(r"是谁|谁|哪位|哪几位|哪几名|哪[几些]?个?(?:人|领导|干部|同志)|什么人|\bwho\b", q):
         return "who"
     return "other"
 
