@@ -426,3 +426,25 @@ def test_哪几个人问的是谁_几个人问的是多少():
 
     assert asks("会后跟着去工地的是哪几个人？") == "who"
     assert asks("有几个人参加了座谈？") == "number"
+
+
+def test_数字按报纸印的写法作答():
+    from qa.answer.select import as_printed
+
+    assert as_printed("30公里", "沿山脊建成三十公里防火隔离带。") == "三十公里"
+    assert as_printed("800吨", "一年加工铝型材800吨。") == "800吨"
+
+
+def test_某人会见了谁问的是被会见的人():
+    from qa.answer.select import who_answer
+
+    sentence = "昨日，区长刘海川会见了香港恒丰集团董事长司马远航一行。"
+    assert who_answer("刘海川会见了谁？", sentence, {"刘海川"}) == ["司马远航"]
+    assert who_answer("谁会见了司马远航？", sentence, {"刘海川"}) == ["刘海川"]
+
+
+def test_事件名去掉人名时连同前面的职务换成领导或客人():
+    from qa.answer.records import _without_people
+
+    assert _without_people("省委副秘书长贺立群来我区调研", {"贺立群"}) == "省委领导来我区调研"
+    assert _without_people("孙杰会见海丰集团董事长夏侯明", {"夏侯明"}) == "孙杰会见海丰集团客人"

@@ -296,7 +296,10 @@ class AnswerEngine:
                 weighted = self._weigh(self._cjk_terms(resolved))
                 # 「动员会开始前…下企业查安全」: an event told before a meeting is named after it in the headline
                 headline = next((ev.title for _, evs in found.lines for ev in evs), "")
-                if relevance.coverage(weighted, found.focus.meeting + headline) < MIN_EVENT_RELEVANCE:
+                # the people the event's sentences name are part of what identifies it (逄锦璐去慰问老师)
+                quoted = "".join(ev.quote for _, evs in found.lines for ev in evs)
+                named = "".join(p for p in people if p in quoted)
+                if relevance.coverage(weighted, found.focus.meeting + headline + named) < MIN_EVENT_RELEVANCE:
                     found = None
         if found is not None and found.lines and not is_english(question) and self._names_unreported(resolved, found):
             found = None  # 「赴深圳招商」 is not answered by the trip to 上海

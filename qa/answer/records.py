@@ -60,11 +60,23 @@ def _clause_of(person: str, sentence: str) -> str:
     return sentence[start:min(ends) if ends else len(sentence)]
 
 
+# A post printed right before a name in an event's name: dropped with the name, or the post would read as
+# a title before whatever follows (「副市长来我区」 looks like 副市长 + a person 来我区)
+_POST_BEFORE = re.compile(r"(?:常务)?副?(?:区长|市长|县长|省长|书记|主任|主席|部长|局长|秘书长)$|(?:董事长|总经理|院长|会长|主席|总裁)$")
+
+
 def _without_people(name: str, people: set[str]) -> str:
-    """An event's name without the people in it (「孙杰到蓝村街道调研」 → 「到蓝村街道调研」)."""
+    """An event's name without the people in it (「孙杰到蓝村街道调研」 → 「到蓝村街道调研」,
+    「青岛市副市长阚怀远来我区调研」 → 「青岛市领导来我区调研」)."""
     for person in sorted(people, key=len, reverse=True):
         if len(person) >= 2 and person in name and name.replace(person, "").strip():
-            name = name.replace(person, "")
+            i = name.index(person)
+            post = _POST_BEFORE.search(name[:i])
+            if post:
+                guest = re.search(r"董事长|总经理|院长|会长|总裁", post.group(0))
+                name = name[:post.start()] + ("客人" if guest else "领导") + name[i + len(person):]
+            else:
+                name = name.replace(person, "")
     return name
 
 
@@ -79,6 +91,8 @@ def _span_years(span: TitleSpan) -> str:
     return f"{first.year}年" if not last or last.year == first.year else f"{first.year}—{last.year}年"
 
 
+# 「会见了谁」: the question asks who was met, not who met
+_ASKS_OTHER_PARTY = re.compile(r"(?:会见|接见|会晤|看望|慰问|宴请|邀请|约见|拜访|接待|陪同)了?(?:谁|哪位|哪些人|哪几位)")
 # Roles users name loosely: 「参会」「到会」 for a report's 出席, and the other way round.
 _NEAR_ROLE = {"participant": ("attendee",), "attendee": ("participant",)}
 
@@ -151,6 +165,8 @@ class MeetingRecords:
                 return None
             attendances = said
         names = list(dict.fromkeys(a.person for a in attendances))
+        if r.person and names == [r.person] and _ASKS_OTHER_PARTY.search(question):
+            return None  # 「孙杰会见了谁」: not 孙杰 himself but whom he met, which the text names
         meeting, who = best.meeting, "、".join(names)
         label = ROLE_LABELS.get(role, "参加") if role else "参加"
         # 「陪同孙杰到…调研的有：逄锦涛」 would name the host as if among those asked for; the citation keeps

@@ -182,7 +182,21 @@ def number_answer(question: str, sentence: str, terms: list[str], topic: str = "
     """The number with its unit that the question asks for, as written in the sentence (Chinese numerals read as digits)."""
     from qa.answer.ground import numerals_as_digits
 
-    return _number_answer(question, numerals_as_digits(sentence), terms, topic)
+    found = _number_answer(question, numerals_as_digits(sentence), terms, topic)
+    return as_printed(found, sentence) if found else found
+
+
+def as_printed(figure: str, sentence: str) -> str:
+    """The figure as the report prints it (「二十五公里」 for 25公里 read from it), else as read."""
+    from qa.answer.ground import numerals_as_digits
+
+    unit = re.sub(r"^[\d.\s]+(?:余|多)?", "", figure)
+    numeral = r"[\d.零〇一二两三四五六七八九十百千万亿]+"
+    for m in re.finditer(rf"(?:约)?{numeral}\s*(?:余|多)?\s*{re.escape(unit)}" if unit else numeral, sentence):
+        span = m.group(0).removeprefix("约")
+        if numerals_as_digits(span).replace(" ", "") == figure.replace(" ", ""):
+            return span
+    return figure
 
 
 def _number_answer(question: str, sentence: str, terms: list[str], topic: str = "") -> str | None:
@@ -230,11 +244,21 @@ ROLE_VERBS = re.compile(
 )
 
 
+# A verb the question puts before its 谁: it asks for the one the verb is done to (会见了谁, 看望了哪些人)
+_VERB_THEN_WHO = re.compile(r"(会见|接见|会晤|看望|慰问|宴请|邀请|约见|拜访|接待)了?(?:谁|哪位|哪些人|哪几位)")
+
+
 def who_answer(question: str, sentence: str, people: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """The people a sentence says did what the question asks about: the names in the clause right before
     the question's own role verb (「副区长毕安传陪同」 → 毕安传). [] when the sentence does not say."""
     verbs = {m.group(0)[:2] for m in ROLE_VERBS.finditer(question)}
     found: list[str] = []
+    if (after := _VERB_THEN_WHO.search(question)) and after.group(1) in sentence:
+        # 「孙杰会见了谁」 asks whom he met: the names after the verb (会见了…董事长钟离嘉禾一行)
+        clause = re.split(r"[，。；：]", sentence[sentence.index(after.group(1)) + len(after.group(1)):])[0]
+        names = [n for n in sorted(people, key=len, reverse=True) if n in clause]
+        names += [n for n in person_names(clause) if not any(n in k or k in n for k in names)]
+        return sorted(set(names), key=clause.find)
     for verb in verbs:
         for m in re.finditer(re.escape(verb), sentence):
             clause = re.split(r"[，。；：]", sentence[: m.start()])[-1]
@@ -288,7 +312,16 @@ def person_names(sentence: str) -> list[str]:
     """People a sentence names, as jieba's tagger recognises them (`nr`): names outside any registry."""
     import jieba.posseg as pseg
 
-    return [p.word for p in pseg.lcut(sentence) if p.flag == "nr" and len(p.word) >= 2]
+    from qa.meetings.names import COMPOUND_SURNAMES
+
+    words = [(p.word, p.flag) for p in pseg.lcut(sentence)]
+    out = []
+    for i, (word, flag) in enumerate(words):
+        if word in COMPOUND_SURNAMES and i + 1 < len(words) and 1 <= len(words[i + 1][0]) <= 2:
+            out.append(word + words[i + 1][0])  # 慕容/嘉伟: the tagger cuts a compound surname off its given name
+        elif flag == "nr" and len(word) >= 2 and not (i and words[i - 1][0] in COMPOUND_SURNAMES):
+            out.append(word)
+    return out
 
 
 # 在区行政中心设分会场, 在即墨宾馆召开; OCR breaks (「在区行政中心 设分会场」) are read through

@@ -49,7 +49,7 @@ def is_surname(ch: str) -> bool:
 
 # The compound surnames of the 百家姓 (and 独孤), less those that read as ordinary words in a report
 # (第五, 百里, 东门, 南门: "the fifth", "a hundred li", gates) and the pairs of single surnames the rhyme runs together.
-_COMPOUND_SURNAMES = {
+COMPOUND_SURNAMES = {
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "端木", "南宫", "西门", "独孤",
     "万俟", "闻人", "赫连", "公羊", "澹台", "公冶", "宗政", "濮阳", "淳于", "单于", "太叔", "申屠", "仲孙", "轩辕", "钟离", "鲜于",
     "闾丘", "司空", "亓官", "司寇", "子车", "颛孙", "巫马", "公西", "漆雕", "乐正", "壤驷", "公良", "拓跋", "夹谷", "宰父", "谷梁",
@@ -132,7 +132,7 @@ def is_name(text: str, after_title: bool = False) -> bool:
     """
     if not _cjk(text) or text in _COMMON_WORDS or _REPORT_WORDS.search(text):
         return False
-    for surname in _COMPOUND_SURNAMES:
+    for surname in COMPOUND_SURNAMES:
         if text.startswith(surname) and 3 <= len(text) <= 4:
             return not (set(text[2:]) & _NOT_IN_GIVEN_NAME)
     if not 2 <= len(text) <= 3:
@@ -174,7 +174,7 @@ def split_title_name(text: str) -> tuple[str, str] | None:
         if len(text) <= name_len:
             continue
         title, name = text[:-name_len], text[-name_len:]
-        if name_len == 4 and not name.startswith(tuple(_COMPOUND_SURNAMES)):
+        if name_len == 4 and not name.startswith(tuple(COMPOUND_SURNAMES)):
             continue
         if is_title(title) and is_name(name, after_title=True):
             return title, name
