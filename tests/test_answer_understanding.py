@@ -448,3 +448,11 @@ def test_事件名去掉人名时连同前面的职务换成领导或客人():
 
     assert _without_people("省委副秘书长贺立群来我区调研", {"贺立群"}) == "省委领导来我区调研"
     assert _without_people("孙杰会见海丰集团董事长夏侯明", {"夏侯明"}) == "孙杰会见海丰集团客人"
+
+
+def test_问某公司的董事长时_别的公司的董事长不算():
+    from qa.answer.select import post_holder
+
+    sentence = "区长刘海川会见了杭州远帆船舶有限公司董事长钟离远航一行。"
+    assert post_holder("董事长", sentence, asked="宁波海鹰电子有限公司的董事长是谁？") is None
+    assert post_holder("董事长", sentence, asked="杭州远帆船舶有限公司的董事长是谁？") == "钟离远航"

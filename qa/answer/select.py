@@ -286,6 +286,10 @@ def asked_post(question: str) -> str | None:
     return last.word
 
 
+# Characters every body's name may share (区, 局, 公司, 有限…): they tell no body from another
+_GENERIC_BODY = set("区市县镇局委部办公司有限责任集团股份中心院")
+
+
 def post_holder(post: str, sentence: str, people: set[str] | frozenset[str] = frozenset(), asked: str = "") -> str | None:
     """The person a sentence gives a post: printed right after it (「局长仉淑华陪同」 → 仉淑华) or appointed to it
     (「任命上官雪濛为区科学技术局局长」 → 上官雪濛). Among several, the one whose post reads most like `asked`,
@@ -303,6 +307,13 @@ def post_holder(post: str, sentence: str, people: set[str] | frozenset[str] = fr
     for m in re.finditer(r"(?:任命|提名|选举|推选)([\u4e00-\u9fff]{2,4}?)(?:为|担任)([^，。；]{0,20}?" + re.escape(post) + ")", sentence):
         if m.group(1) in people or person_names(m.group(1)):
             found.append((m.group(1), m.group(2)))
+    # 「上海卓丰公司的董事长」 is not answered by another company's 董事长: the body the question puts before
+    # the post must show in the printed post (科学技术局 in 区科技局 enough, 上海卓丰 in 深圳澜途 not)
+    if asked and post in asked:
+        body = set(re.sub(r"(?:19|20)\d{2}年|\d+月|[的之]|" + re.escape(post), "", asked[: asked.index(post)])) - _GENERIC_BODY
+        body = {c for c in body if "\u4e00" <= c <= "\u9fff"}
+        if len(body) >= 2:
+            found = [f for f in found if len(body & set(f[1])) / len(body) >= 0.34]
     if not found:
         return None
     return max(found, key=lambda f: len(set(f[1]) & set(asked)))[0]
