@@ -456,3 +456,19 @@ def test_问某公司的董事长时_别的公司的董事长不算():
     sentence = "区长刘海川会见了杭州远帆船舶有限公司董事长钟离远航一行。"
     assert post_holder("董事长", sentence, asked="宁波海鹰电子有限公司的董事长是谁？") is None
     assert post_holder("董事长", sentence, asked="杭州远帆船舶有限公司的董事长是谁？") == "钟离远航"
+
+
+def test_问参加或主持过哪些会时两种角色都列():
+    from qa.answer.route import route
+
+    r = route("庞书晴参加或主持过哪些会议？", {"庞书晴"})
+    assert (r.kind, r.person, r.role) == ("person_meetings", "庞书晴", "any")
+    assert route("庞书晴主持过哪些会议？", {"庞书晴"}).role == "chair"
+
+
+def test_繁简转换改了人名的字时_仍按报纸印的名字找人():
+    from qa.answer.normalise import normalise_question, with_archive_names
+
+    q = normalise_question("上官雪濛參加過哪些會議？")
+    assert with_archive_names(q, frozenset({"上官雪濛"})).startswith("上官雪濛")
+    assert route("庞书晴在哪些会议上出现过？", {"庞书晴"}).role == "any"

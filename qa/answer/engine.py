@@ -16,7 +16,7 @@ from qa.answer.jobs import choose, compose
 from qa.answer.decompose import split_question, subject_of
 from qa.answer.english import GLOSSARY_RE, chinese_cues, english_dates, is_english
 from qa.answer.models import Answer, Citation
-from qa.answer.normalise import normalise_question
+from qa.answer.normalise import normalise_question, with_archive_names
 from qa.answer.route import TITLES, Route, route, with_place
 from qa.answer.select import (
     ASKS_PHOTO,
@@ -179,6 +179,7 @@ class AnswerEngine:
         """One ask, already normalised: route it, answer from records, catalog or text."""
         people = self.records.known_people() if self.records else set()
         titles = set(self.records.known_titles()) if self.records and hasattr(self.records, "known_titles") else set()
+        q = with_archive_names(q, frozenset(people))
         if history and (again := with_new_time(history[-1].question, q)):
             q = normalise_question(again)  # 「那2024年呢？」 asks the last question for another time
         if is_english(q):

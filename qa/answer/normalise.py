@@ -66,3 +66,17 @@ def normalise_question(question: str) -> str:
     if text and not re.search(r"[？?。！]$", text) and re.search(r"谁|哪|什么|多少|几|何|吗|是否|怎么|如何", text):
         text += "？"
     return text or question.strip()
+
+
+@lru_cache(maxsize=4)
+def _simplified_forms(names: frozenset[str]) -> dict[str, str]:
+    return {simple: name for name in names if (simple := _t2s().convert(name)) != name}
+
+
+def with_archive_names(question: str, names: frozenset[str]) -> str:
+    """Names the archive prints with a character opencc simplifies (上官雪濛 → 上官雪蒙) put back as printed,
+    so a normalised question still names the person the records know."""
+    for simple, name in _simplified_forms(names).items():
+        if simple in question:
+            question = question.replace(simple, name)
+    return question

@@ -36,7 +36,7 @@ _ROLE_WORDS: list[tuple[MeetingRole, re.Pattern]] = [
     ("speaker", re.compile(r"讲话|讲了话|讲的话|致辞|发言|作.{0,6}报告|汇报|辅导|讲课|授课|通报|speak|spoke|speech|brief|report", re.I)),
     ("participant", re.compile(r"参加|参与|参会|到会|take part|took part|participat", re.I)),
     ("attendee", re.compile(r"出席|与会|到场|在场|哪些领导|attend", re.I)),
-    ("meet", re.compile(r"会见|接见|会晤|会面|接待|见面|met with|\bmet\b|meet", re.I)),
+    ("meet", re.compile(r"会见|接见|会晤|会面|接待|见面|met with|\bmet\b|\bmeets?\b", re.I)),
     ("inspector", re.compile(r"调研|视察|检查|督导|考察|观摩|inspect|visit", re.I)),
 ]
 _ASKS_PERSON_MEETINGS = re.compile(
@@ -166,7 +166,10 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
     roles = _roles(q)
     if person and _ASKS_PERSON_MEETINGS.search(q) and not _ASKS_PEOPLE.search(q):
         # 「孙杰主持的会议有哪些」: here the verb before 的 is what is asked about
-        return Route("person_meetings", person=person, role=roles[0][0] if roles else "any", year=year, month=month)
+        # 「参加或主持过哪些会」 names two roles: the meetings in either, each with the role it printed
+        joined = re.search(r"或者?|和|、|及|与|\bor\b|\band\b", q)
+        role = roles[0][0] if roles and (len({r for r, _ in roles}) == 1 or not joined) else "any"
+        return Route("person_meetings", person=person, role=role, year=year, month=month)
     count = bool(_ASKS_COUNT.search(q))
     if not roles and _COUNTS_PEOPLE.search(q) and _NAMES_EVENT.search(q):
         return Route("meeting", role="any", person=person, title=title, year=year, month=month, ordinals=ordinals,
