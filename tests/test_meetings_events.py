@@ -177,3 +177,10 @@ def test_问到会的人而报道只写出席时_答出席的人并说明是出�
         q = "河长制工作会议参加的有哪几位？"
         found = records.answer(q, route(q, records.known_people(), records.known_titles()), None, None)
         assert found is not None and found.lines[0][0].startswith("出席") and found.names == {"宋明远", "祁永安"}
+
+
+def test_会议听取某人的汇报_此人是发言者():
+    events, _, _ = _events("4月8日，全区文旅工作座谈会召开。副区长褚明远主持会议，听取区文旅局局长庞书晴关于景区建设的汇报。")
+    assert "庞书晴" in _roles(events[0]).get("speaker", [])
+    events, _, _ = _events("4月8日，全区文旅工作座谈会召开。副区长褚明远主持会议，听取区文旅局的工作汇报。")
+    assert _roles(events[0]).get("speaker", []) in ([], ["褚明远"])

@@ -17,7 +17,7 @@ from qa.meetings.models import HOME_BODY, Attendance, Evidence, Meeting, Role, V
 from qa.meetings.names import PersonPart, is_title, name_shaped, parse_person_part
 
 # Bump when extraction changes, so stores re-extract issues whose text has not changed.
-EXTRACTOR_VERSION = 4
+EXTRACTOR_VERSION = 5
 
 _PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "「": "」", "『": "』", "【": "】"}
 _MASK = "＿"
@@ -428,6 +428,21 @@ def _roles_in_sentence(
     return found
 
 
+# 「听取区教体局局长宓红霞的工作汇报」: the one whose report the meeting heard spoke at it
+_HEARD_REPORT = re.compile(r"听取(?P<who>[^，。；“”]{3,30}?)(?:关于[^，。；]{2,40}?)?的(?:工作)?(?:汇报|报告)")
+
+
+def _reporters(sentences: list[_Sentence], known: frozenset[str]) -> list[_Found]:
+    """Speakers a meeting heard: a named person in 「听取…的汇报」 (a body's report, 听取区水务局的汇报, names no one)."""
+    found = []
+    for sentence in sentences:
+        for m in _HEARD_REPORT.finditer(sentence.text):
+            part = parse_person_part(re.sub(r"\s+", "", m.group("who")), known)
+            if part is not None and part.name:
+                found.append(_Found(part.name, "speaker", list(part.titles), "main", sentence))
+    return found
+
+
 def _speakers(
     sentences: list[_Sentence], known: dict[str, list[str]], seps_of=lambda s: _CLAUSE_SEPS
 ) -> list[_Found]:
@@ -733,6 +748,7 @@ def extract_meetings(article: Article, issue: Issue, known: frozenset[str] | set
         if kinds[n] == "meeting":
             speech_sentences = event.sentences + (subtitles if n == 0 else [])
             all_found[n] += _speakers(speech_sentences, titles)
+            all_found[n] += _reporters(event.sentences, named)
 
     dates: list = []
     for n, event in enumerate(events):
