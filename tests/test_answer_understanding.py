@@ -472,3 +472,11 @@ def test_繁简转换改了人名的字时_仍按报纸印的名字找人():
     q = normalise_question("上官雪濛參加過哪些會議？")
     assert with_archive_names(q, frozenset({"上官雪濛"})).startswith("上官雪濛")
     assert route("庞书晴在哪些会议上出现过？", {"庞书晴"}).role == "any"
+
+
+def test_问是什么或哪几个地方时_前面的普通名词是答案的种类():
+    from qa.answer.select import content_terms
+
+    assert "目标" not in content_terms("那次会上给项目定下的硬目标是什么？")
+    assert "地方" not in content_terms("副市长实地看了哪几个地方？")
+    assert "副区长" in content_terms("还有哪位副区长一起去了？")  # a post after 哪位 says who is meant

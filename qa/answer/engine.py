@@ -297,10 +297,9 @@ class AnswerEngine:
                 weighted = self._weigh(self._cjk_terms(resolved))
                 # 「动员会开始前…下企业查安全」: an event told before a meeting is named after it in the headline
                 headline = next((ev.title for _, evs in found.lines for ev in evs), "")
-                # the people the event's sentences name are part of what identifies it (逄锦璐去慰问老师)
+                # the event's own sentences tell it too (逄锦璐去慰问老师; 会见了…院长公孙鹏飞一行)
                 quoted = "".join(ev.quote for _, evs in found.lines for ev in evs)
-                named = "".join(p for p in people if p in quoted)
-                if relevance.coverage(weighted, found.focus.meeting + headline + named) < MIN_EVENT_RELEVANCE:
+                if relevance.coverage(weighted, found.focus.meeting + headline + quoted) < MIN_EVENT_RELEVANCE:
                     found = None
         if found is not None and found.lines and not is_english(question) and self._names_unreported(resolved, found):
             found = None  # 「赴深圳招商」 is not answered by the trip to 上海
@@ -465,6 +464,8 @@ class AnswerEngine:
         # a word jieba guesses (墨河, 冬酿) stays when the archive prints it; 「时去」「年区」 it never does
         guessed = [t for t in content_terms(text) if t in known or in_archive(t)]
         terms = list(dict.fromkeys(guessed + [t for t in known if t not in guessed] + people))
+        # 阚/怀远 cut from 阚怀远: the person counts once, by their whole name
+        terms = [t for t in terms if not any(t != p and t in p for p in people)]
         # 「我区分会场」 cut as 我/区分/会场: a word the archive never prints that straddles words it does
         # (我区, 分会场) is a cut in the wrong place, not something the paper failed to report
         is_word = getattr(self.passages, "is_word", lambda term: False)

@@ -30,7 +30,9 @@ _ASK_WORDS = {"一共", "总共", "分别", "请问", "他们", "她们", "它�
               "那场", "这场", "那个", "这个", "那位", "这位", "那项", "这项", "那期", "这期"}
 # 「会场设在哪儿」「时间定在哪天」: a plain noun just before where/when is asked names the kind of answer
 _SLOT_LINK = {"是", "设在", "定在", "放在", "选在", "位于", "为"}  # not a bare 在: 「项目落户在哪里」 asks where it settled
-_SLOT_ASK = re.compile(r"^(哪里|哪儿|哪|何处|何地|哪天|哪一天|几号|何时|什么时候)$")
+_SLOT_ASK = re.compile(r"^(哪里|哪儿|哪|何处|何地|哪天|哪一天|几号|何时|什么时候|什么|啥)$")
+# 「哪几个」「哪份」 cut as one word: the noun after it is the kind of answer too
+_WHICH_COUNTED = re.compile(r"哪[几两一二三四五六七八九十]*[个些所家座处项条种场次份部件批类]")
 # Question words whose next word names the kind of answer (什么地方, 哪个部门, 何种方式); 多少/几 are not
 # here: what they count (多少个项目) is matched in the sentence.
 _ASKS_TYPE = {"什么", "哪个", "哪些", "哪", "何", "哪家", "哪种", "何种", "啥"}
@@ -98,7 +100,8 @@ def content_terms(question: str, guess_words: bool = True) -> list[str]:
         if i in slots:
             continue
         # 「哪两所学校」: a count word may stand between the question word and the kind of answer
-        asked_type = previous in _ASKS_TYPE or (before in _ASKS_TYPE and _COUNT_WORD.fullmatch(previous) is not None)
+        asked_type = (previous in _ASKS_TYPE or _WHICH_COUNTED.fullmatch(previous) is not None
+                      or (before in _ASKS_TYPE and _COUNT_WORD.fullmatch(previous) is not None))
         before, previous = previous, tok
         # 「在什么地方」「任什么职位」: the noun after the question word is the kind of answer wanted, not
         # what the question is about (the report says 即墨宾馆, not 地方)
