@@ -480,3 +480,19 @@ def test_问是什么或哪几个地方时_前面的普通名词是答案的种�
     assert "目标" not in content_terms("那次会上给项目定下的硬目标是什么？")
     assert "地方" not in content_terms("副市长实地看了哪几个地方？")
     assert "副区长" in content_terms("还有哪位副区长一起去了？")  # a post after 哪位 says who is meant
+
+
+def test_复合问题第二问只换了时间时_沿用第一问():
+    from qa.answer.decompose import split_question
+    from qa.answer.followup import with_new_time
+
+    parts = split_question("区统计局的局长，2021年年中是谁？到2024年3月下旬又换成了谁？")
+    assert [p.follows for p in parts] == [False, True]
+    assert with_new_time(parts[0].text, parts[1].text) == "区统计局的局长，2024年3月下旬是谁？"
+
+
+def test_他还主持过别的会吗是问他的会议():
+    from qa.answer.route import route
+
+    r = route("庞书晴还主持过别的会吗？", {"庞书晴"})
+    assert (r.kind, r.role) == ("person_meetings", "chair")

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.answer.followup import with_new_time
+
 _ASK_ZH = r"谁|哪|什么|多少|几|何|吗|是否|怎样|怎么|如何"
 _ASK_EN = r"\b(?:who|whom|whose|what|which|where|when|how|did|was|were|is|are)\b"
 _ASK = re.compile(rf"{_ASK_ZH}|{_ASK_EN}", re.I)
@@ -141,7 +143,8 @@ def split_question(question: str) -> list[Part]:
             # "…, and who chaired it?": "it" is what the first part asked about
             said = en_subject + "'s" if back.group(1).lower() in ("its", "their") else en_subject
             parts.append(Part(text[: back.start()] + said + text[back.end():]))
-        elif _LEANS.match(text) or _EN_BACK.search(text):
+        elif _LEANS.match(text) or _EN_BACK.search(text) or with_new_time(merged[0], text):
+            # 「到2026年又换成了谁？」: the first ask again for another time
             parts.append(Part(text, follows=True))
         elif (re.match(rf"^({_ASK_ZH}|由|在|是|有|于|共|一共|总|预计|同比|其|又)", text) or _GENERIC.match(text)
               or len(subject_of(text)) <= 2):

@@ -279,7 +279,8 @@ def asked_post(question: str) -> str | None:
     """The post a who-question asks the holder of: 「区住建局的局长是谁」 → 局长; None for 「谁主持」."""
     import jieba.posseg as pseg
 
-    m = _BEFORE_WHO.search(question)
+    # 「区发改局的局长，2022年年中是谁」: the time between the post and the asking is not part of the post
+    m = _BEFORE_WHO.search(re.sub(r"(?:19|20)\d{2}年(?:年初|年中|年底|上半年|下半年)?|\d{1,2}月(?:上旬|中旬|下旬|初|底)?|[，,]", "", question))
     if not m:
         return None
     words = [p for p in pseg.lcut(m.group(1)) if p.word.strip()]
