@@ -241,3 +241,8 @@ def test_问某篇报道登在第几期时答出那一期和出版日期(engine)
     a = engine.ask("刊登德国ITEM项目竣工即投产消息的报纸是第几期？")
     assert a.mode == "issue" and "第2890期" in a.answer and "2023年10月27日" in a.answer and a.citations
 
+
+
+def test_问题说某人当过他从未任过的职务时_指出来而不作答(engine):
+    a = engine.ask("辛启鑫当区长那几年主持过哪些会议？")
+    assert a.mode == "abstain" and "辛启鑫任" in a.answer and not a.citations

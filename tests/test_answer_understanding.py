@@ -496,3 +496,10 @@ def test_他还主持过别的会吗是问他的会议():
 
     r = route("庞书晴还主持过别的会吗？", {"庞书晴"})
     assert (r.kind, r.role) == ("person_meetings", "chair")
+
+
+def test_那几年的几不是在问():
+    from qa.answer.decompose import split_question
+
+    assert len(split_question("庞书晴当局长那几年，主持过哪些会议？")) == 1
+    assert len(split_question("会议在哪里召开？由谁主持？")) == 2

@@ -42,8 +42,12 @@ class Part:
     follows: bool = False
 
 
+# 几 that counts rather than asks: 「那几年」「近几年」「几乎」「十几家」
+_NOT_ASKING = re.compile(r"[那这前近头后]几(?:年|天|个月|次|届)|几年来|几乎|几十|十几|好几")
+
+
 def _asks(text: str) -> bool:
-    return bool(_ASK.search(text))
+    return bool(_ASK.search(_NOT_ASKING.sub("", text)))
 
 
 # Where a named thing ends (…项目, …会议, …公司): what follows it before 多少/什么 is the attribute asked about.

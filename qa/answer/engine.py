@@ -393,7 +393,13 @@ class AnswerEngine:
         store = getattr(self.records, "store", None)
         at = question.find(person)
         before = re.split(r"[，。？！、\s]", question[max(0, at - 12):at])[-1]
-        said = next((t for t in sorted(set(TITLES) | titles, key=len, reverse=True) if len(t) >= 2 and before.endswith(t)), None)
+        known = sorted(set(TITLES) | titles, key=len, reverse=True)
+        said = next((t for t in known if len(t) >= 2 and before.endswith(t)), None)
+        # 「禚立平当区长那几年」: the post said after the name, through 当/任/担任
+        after = re.match(r"(?:当|任|担任|出任|当上了?)", question[at + len(person):])
+        if said is None and after:
+            rest = question[at + len(person) + after.end():]
+            said = next((t for t in known if len(t) >= 2 and rest.startswith(t)), None)
         if said is None or store is None:
             return None
         spans = store.titles_of(person)
