@@ -503,3 +503,10 @@ def test_那几年的几不是在问():
 
     assert len(split_question("庞书晴当局长那几年，主持过哪些会议？")) == 1
     assert len(split_question("会议在哪里召开？由谁主持？")) == 2
+
+
+def test_问投了多少钱时一个数目不是答案():
+    from qa.answer.select import number_answer
+
+    assert number_answer("改造工程一共投了多少钱？", "全区改造供水管网126个村。", ["改造", "工程"]) is None
+    assert number_answer("改造工程一共投了多少钱？", "改造工程投入资金3.5亿元。", ["改造", "工程"]) == "3.5亿元"

@@ -158,7 +158,8 @@ def _asked_unit(question: str) -> str | None:
         return "%"
     if re.search(r"多长|多远|how long|how far", question, re.I):
         return "公里"
-    if re.search(r"投资|产值|增加值|税收|金额|外资|资金|收入|营收|销售额|利润|investment|output|value|revenue", question, re.I):
+    if re.search(r"投资|投了|投入|多少钱|花了|花费|产值|增加值|税收|金额|外资|资金|收入|营收|销售额|利润|"
+                 r"investment|invest|output|value|revenue|cost|spend|spent|money|tax", question, re.I):
         return "元"
     m = re.search(r"多少(?:[\u4e00-\u9fff])?(件|个|名|人|支|吨)", question)
     return m.group(1) if m else None
