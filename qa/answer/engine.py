@@ -292,15 +292,8 @@ class AnswerEngine:
         if (found is None or not found.lines) and r.kind == "meeting":
             # the question names the meeting in its own words: let retrieval find the report
             found = self.records.answer(resolved, r, date_from, date_to, window, self._about_articles(resolved, window))
-            if found is not None and found.focus.meeting and not is_english(question):
-                # the report is about the question, but is this event? Its name must carry the question's words
-                weighted = self._weigh(self._cjk_terms(resolved))
-                # 「动员会开始前…下企业查安全」: an event told before a meeting is named after it in the headline
-                headline = next((ev.title for _, evs in found.lines for ev in evs), "")
-                # the event's own sentences tell it too (逄锦璐去慰问老师; 会见了…院长公孙鹏飞一行)
-                quoted = "".join(ev.quote for _, evs in found.lines for ev in evs)
-                if relevance.coverage(weighted, found.focus.meeting + headline + quoted) < MIN_EVENT_RELEVANCE:
-                    found = None
+            if found is not None and found.lines and not self._is_this_event(resolved, found, question):
+                found = None
         if found is not None and found.lines and not is_english(question) and self._names_unreported(resolved, found):
             found = None  # 「赴深圳招商」 is not answered by the trip to 上海
         if found is None or not found.lines:
@@ -385,6 +378,19 @@ class AnswerEngine:
         if self.llm is not None and self.llm_compose and not disagreeing:  # a rewording must not pick one side
             answer = self._composed(question, resolved, candidates[:3], answer, people, (short or "").rstrip("。"))
         return self._grounded(answer, people)
+
+    def _is_this_event(self, resolved: str, found, question: str) -> bool:
+        """The event the records found through its report is the one asked about: its name, headline and
+        sentences carry enough of the question's words. English questions share no words with the records
+        and are taken as found."""
+        if not found.focus.meeting or is_english(question):
+            return True
+        weighted = self._weigh(self._cjk_terms(resolved))
+        # 「动员会开始前…下企业查安全」: an event told before a meeting is named after it in the headline;
+        # the event's own sentences tell it too (逄锦璐去慰问老师; 会见了…院长公孙鹏飞一行)
+        headline = next((ev.title for _, evs in found.lines for ev in evs), "")
+        quoted = "".join(ev.quote for _, evs in found.lines for ev in evs)
+        return relevance.coverage(weighted, found.focus.meeting + headline + quoted) >= MIN_EVENT_RELEVANCE
 
     def _false_title(self, question: str, person: str, titles: set[str]) -> str | None:
         """「即墨区区长上官立新…」 when the records print 上官立新 only as 胶州市市长: the question rests on a
