@@ -510,3 +510,11 @@ def test_问投了多少钱时一个数目不是答案():
 
     assert number_answer("改造工程一共投了多少钱？", "全区改造供水管网126个村。", ["改造", "工程"]) is None
     assert number_answer("改造工程一共投了多少钱？", "改造工程投入资金3.5亿元。", ["改造", "工程"]) == "3.5亿元"
+
+
+def test_英文拼出来的是名字_不是词典能翻译的普通名词():
+    from qa.answer.bridge import EnglishBridge
+
+    entries = [{"simplified": "海洋", "definitions": ["ocean"]}]
+    bridge = EnglishBridge({"海洋"}.__contains__, entries=lambda: entries, vocabulary=lambda: {"海洋": 40, "海阳市": 1})
+    assert bridge.spelled("the mayor of Haiyang") == [("Haiyang", "海阳")]

@@ -71,6 +71,7 @@ class EnglishBridge:
         self._spellings: dict[str, str] | None = None
         self._by_word: dict[str, set[str]] | None = None
         self._glosses: dict[str, set[str]] = {}
+        self._translated: set[str] = set()
         self._brevity: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -88,6 +89,8 @@ class EnglishBridge:
                         words = set(_words(gloss))
                         if not words:
                             continue
+                        if gloss[:1].islower():
+                            self._translated.add(zh)  # 海洋 "ocean": a noun English translates, never spells
                         self._glosses.setdefault(zh, set()).update(words)
                         self._brevity[zh] = min(self._brevity.get(zh, 99), len(words))
                         for w in words:
@@ -96,17 +99,21 @@ class EnglishBridge:
         return self._by_word
 
     def _build_spellings(self) -> dict[str, str]:
+        self._build()  # which words the dictionary translates
         with self._lock:
             if self._spellings is None:
-                best: dict[str, tuple[tuple[int, int, int], str]] = {}
+                best: dict[str, tuple[tuple[int, int, int, int], str]] = {}
                 for word, df in self._vocabulary().items():
                     if not re.fullmatch(r"[\u4e00-\u9fff]{2,8}", word):
                         continue
-                    # the whole word before its leading parts; then the word more chunks print
+                    # a name before a common noun ("Haiyang" is 海阳 of 海阳市, not 海洋: English spells out
+                    # names, it translates nouns); the whole word before its leading parts; then the word more
+                    # chunks print
+                    named = 1 if word in self._translated and not _NAMED_SUFFIX.search(word) else 0
                     for size in range(len(word), 1, -1):
                         # a word's usual reading before its rare ones (育 is read zhou only in old texts)
                         for n, reading in enumerate(pinyin_readings(word[:size])):
-                            rank = (min(n, 1), 0 if size == len(word) else 1, -df)
+                            rank = (min(n, 1), named, 0 if size == len(word) else 1, -df)
                             if reading not in best or rank < best[reading][0]:
                                 best[reading] = (rank, word[:size])
                 self._spellings = {reading: zh for reading, (_, zh) in best.items()}
@@ -155,6 +162,10 @@ class EnglishBridge:
             ranked = sorted(found, key=lambda zh: (-len(self._glosses[zh] & wanted), self._brevity[zh], -len(zh), zh))
             out += [zh for zh in ranked[:PER_WORD] if zh not in out]
         return out
+
+
+# What a place or an organisation's name ends in (海阳市, 德盛集团): a name, whatever its parts translate to
+_NAMED_SUFFIX = re.compile(r"(?:市|区|县|镇|乡|村|街道|社区|集团|公司|岛|湾|港|山|河)$")
 
 
 def _cedict_entries() -> list[dict]:
