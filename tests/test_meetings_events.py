@@ -184,3 +184,15 @@ def test_会议听取某人的汇报_此人是发言者():
     assert "庞书晴" in _roles(events[0]).get("speaker", [])
     events, _, _ = _events("4月8日，全区文旅工作座谈会召开。副区长褚明远主持会议，听取区文旅局的工作汇报。")
     assert _roles(events[0]).get("speaker", []) in ([], ["褚明远"])
+
+
+def test_带队到几处地方检查_带队的人也是检查者():
+    events, _, _ = _events("4月8日，全区安全生产会议召开。会前，区长刘海川带队到海丰化工有限公司、龙山街道燃气站检查安全生产工作，"
+                           "副区长宋明远陪同。")
+    assert "刘海川" in _roles(events[-1]).get("inspector", [])
+
+
+def test_陪同客人一行考察时_客人是带队的人():
+    events, _, _ = _events("4月8日，区长刘海川会见了远帆集团董事长夏侯明一行。同日下午，副区长宋明远陪同夏侯明一行考察了鳌山湾。")
+    visit = events[-1]
+    assert "夏侯明" in _roles(visit).get("leader", []) and "宋明远" in _roles(visit).get("accompany", [])

@@ -17,7 +17,7 @@ from qa.meetings.models import HOME_BODY, Attendance, Evidence, Meeting, Role, V
 from qa.meetings.names import PersonPart, is_title, name_shaped, parse_person_part
 
 # Bump when extraction changes, so stores re-extract issues whose text has not changed.
-EXTRACTOR_VERSION = 5
+EXTRACTOR_VERSION = 6
 
 _PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "「": "」", "『": "』", "【": "】"}
 _MASK = "＿"
@@ -75,7 +75,8 @@ _VERB_ROLE = dict(_ROLE_VERBS) | {"与会": "participant"}
 _VERB = re.compile("|".join(sorted((re.escape(v) for v, _ in _ROLE_VERBS), key=len, reverse=True)))
 _VISIT_VERBS = {"走访", "视察", "调研", "考察", "督导", "看望", "慰问", "检查", "观摩", "查看", "会见", "接见"}
 _LEAD_VERBS = {"带领", "率领", "率队", "带队", "率"}
-_INSPECT_AFTER_LEAD = re.compile(r"^[^，。；]{0,20}?(视察|检查|调研|督导|考察|观摩)")
+# 「带队到青岛蓝晟精细化工有限公司、潮海街道燃气调压站检查」: a list of places may stand between
+_INSPECT_AFTER_LEAD = re.compile(r"^(?:[^，。；]{0,20}?|(?:到|赴|前往|深入)[^，。；]{0,40}?)(视察|检查|调研|督导|考察|观摩)")
 # `作` and `率` are roles only as `作…讲话/报告` and `率…代表团/队`, never in 工作/作为/利用率.
 _TALK_AFTER_ZUO = re.compile(r"^(?![为出])[^，。；]{0,40}?(讲话|报告|宣讲|发言|辅导|动员|部署|点评|总结|说明|解读)")
 _GROUP_AFTER_LV = re.compile(r"^[^，。；]{0,15}?(代表团|考察团|工作组|调研组|检查组|督导组|视察组|团|队|一行)")
@@ -266,6 +267,8 @@ def _chain(clauses: list[_Clause], i: int, last: PersonPart, known: frozenset[st
     return chain
 
 
+# 「陪同钟离嘉禾一行考察」: whom someone went along with, and what those guests did
+_GUEST_LED = re.compile(r"^(?P<who>[^，。；、]{2,14}?)一行(?:先后|实地|深入)?(?:考察|调研|参观|视察|察看|观摩|走访)")
 # The unnamed people at the end of a list: 「区住建局、区交通运输局主要负责同志」「企业家代表」
 _GROUP = re.compile(r"(?:主要)?负责(?:同志|人)|代表|人员|干部|同志$")
 
@@ -412,8 +415,15 @@ def _roles_in_sentence(
                 add(people, "speaker", venue)
             if also := _ALSO_ROLE.match(rest):
                 add(people, _VERB_ROLE[also.group("verb")], venue)
-            if verb in _LEAD_VERBS and _INSPECT_AFTER_LEAD.match(rest):
+            # the places after 带队到 may run over 、 into the next clauses: read on to the inspection verb
+            onward = rest + "".join(c.sep + c.masked for c in clauses[i + 1:] if c.sep == "、")
+            if verb in _LEAD_VERBS and _INSPECT_AFTER_LEAD.match(onward):
                 add(people, "inspector", venue)
+            if role == "accompany" and (guest := _GUEST_LED.match(clause.text[m.end():])):
+                # 「逄锦璐陪同钟离嘉禾一行考察了…」: the guests' visit, led by the one named before 一行
+                part = parse_person_part(_strip(guest.group("who")), known)
+                if part is not None and part.name:
+                    add([(part.name, list(part.titles))], "leader", venue)
             carry = people
             matched = True
             break
