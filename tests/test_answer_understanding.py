@@ -518,3 +518,10 @@ def test_英文拼出来的是名字_不是词典能翻译的普通名词():
     entries = [{"simplified": "海洋", "definitions": ["ocean"]}]
     bridge = EnglishBridge({"海洋"}.__contains__, entries=lambda: entries, vocabulary=lambda: {"海洋": 40, "海阳市": 1})
     assert bridge.spelled("the mayor of Haiyang") == [("Haiyang", "海阳")]
+
+
+def test_英文问某人主持过哪个会议是问他的会议():
+    from qa.answer.route import route
+
+    r = route("Which meeting did 庞书晴 chair? 主持", {"庞书晴"})
+    assert (r.kind, r.role) == ("person_meetings", "chair")

@@ -229,7 +229,11 @@ class MeetingRecords:
             roles_text = "、".join(dict.fromkeys(ROLE_LABELS[x] for x in pm.roles))
             evidence = list(dict.fromkeys(_ev(a.evidence) for a in pm.attendances))
             lines.append((f"- {when} {m.name}（{roles_text}）", evidence))
-        return RecordAnswer(lines, Focus(person=r.person), {r.person})
+        # one meeting found: 「它在哪天开的」 next refers to it
+        only = found[0].meeting if len(found) == 1 else None
+        focus = Focus(person=r.person, meeting=only.name if only else None,
+                      when=only.when.isoformat() if only and only.when else None)
+        return RecordAnswer(lines, focus, {r.person})
 
     def _titles_of(self, r: Route, date_from: dt.date | None = None, date_to: dt.date | None = None) -> RecordAnswer | None:
         start, end = period(r.year, date_from, date_to)

@@ -41,7 +41,7 @@ _ROLE_WORDS: list[tuple[MeetingRole, re.Pattern]] = [
 ]
 _ASKS_PERSON_MEETINGS = re.compile(
     r"(哪些|什么|哪几[场次个]?|别的|其他|其它)[^\s，。？！,?]{0,4}(会议?|活动)|(会议?|活动)[^\s，。？！,?]{0,8}(哪些|哪几)|"
-    r"which meetings|what meetings|other meetings", re.I)
+    r"\b(?:which|what|other)\s+(?:meetings?|events?|activities|activity|sessions?)\b", re.I)
 # What is left of a who-holds-this-post question once the post, the time and the asking are taken away.
 _POST_QUESTION_NOISE = re.compile(
     r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月(?:份)?|\d{1,2}\s*[日号]|年初|年底|上半年|下半年|时候?|期间|当时|"
