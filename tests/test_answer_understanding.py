@@ -525,3 +525,9 @@ def test_英文问某人主持过哪个会议是问他的会议():
 
     r = route("Which meeting did 庞书晴 chair? 主持", {"庞书晴"})
     assert (r.kind, r.role) == ("person_meetings", "chair")
+
+
+def test_问题对职务的说法报道里没有时_句中唯一的人就是所问的人(engine_free=None):
+    from qa.answer.select import asked_post
+
+    assert asked_post("请来讲课的那位专家是谁？") == "专家"

@@ -516,6 +516,11 @@ class AnswerEngine:
                 # 「住建局的局长是谁」: the name printed right after that post; a sentence without the post
                 # (「上海卓丰…公司」 for its 董事长) does not say who holds it
                 holder = post_holder(post, s, people, asked=question)
+                if holder is None and post not in s:
+                    # 「请来讲课的那位专家」 where the report prints 研究员隗志刚: the question's word for the post
+                    # is its own; a sentence naming exactly one person besides those asked about names them
+                    named = [n for n in dict.fromkeys(person_names(s) + [p for p in people if p in s]) if n not in question]
+                    holder = named[0] if len(named) == 1 else None
                 return (f"{holder}。", True) if holder else (None, False)
             # else the sentence answers "who" only if it names someone: a known person or a recognised name
             return None, any(n in s for n in people) or bool(person_names(s))
