@@ -527,7 +527,7 @@ def test_英文问某人主持过哪个会议是问他的会议():
     assert (r.kind, r.role) == ("person_meetings", "chair")
 
 
-def test_问题对职务的说法报道里没有时_句中唯一的人就是所问的人(engine_free=None):
+def test_问那位某某是谁时_读出问题自己对职务的说法():
     from qa.answer.select import asked_post
 
     assert asked_post("请来讲课的那位专家是谁？") == "专家"
