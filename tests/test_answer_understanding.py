@@ -531,3 +531,14 @@ def test_问那位某某是谁时_读出问题自己对职务的说法():
     from qa.answer.select import asked_post
 
     assert asked_post("请来讲课的那位专家是谁？") == "专家"
+
+
+def test_谁担任某地某职务_的字和口语不妨碍读出职务():
+    from qa.answer.route import route
+
+    r = route("2023年4月的时候，即墨区的常务副区长由谁担任？", set(), {"常务副区长"})
+    assert (r.kind, r.title) == ("title_holder", "即墨区常务副区长")
+    r = route("2024年12月胶州那边当市长的是谁？", set(), {"市长"})
+    assert (r.kind, r.title) == ("title_holder", "胶州市市长")
+    r = route("2024年底即墨区委组织部部长是谁？", set(), {"组织部部长"})
+    assert r.title == "即墨区委组织部部长"

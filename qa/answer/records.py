@@ -9,6 +9,7 @@ from qa.answer.engine import Evidence, RecordAnswer, cn_date
 from qa.answer.followup import Focus
 from qa.answer.route import TITLES, Route
 from qa.answer.when import REPORT_LAG, Window
+from qa.meetings.bodies import split_body
 from qa.meetings.models import ROLE_LABELS, Evidence as RecordEvidence, Meeting, MeetingMatch, RoleAnswer, TitleSpan
 from qa.meetings.query import role_answer
 from qa.meetings.store import MeetingStore
@@ -258,6 +259,14 @@ class MeetingRecords:
         if _empty(start, end):
             return None
         holders = self.store.holders_of(r.title, date_from=start, date_to=end)
+        if not holders:
+            # 「区委组织部部长」 asked where the paper prints 「区委常委、组织部部长」: the post under a shorter
+            # printed name the archive knows, in the same body
+            place, post = split_body(r.title)
+            for k in range(1, len(post) - 3):
+                if post[k:] in self.known_titles():
+                    holders = self.store.holders_of((place or "") + post[k:], date_from=start, date_to=end)
+                    break
         if r.year and r.month:
             at = dt.date(r.year, r.month, 15)
             near = sorted(holders, key=lambda h: min(abs(((s.date or at) - at).days) for s in h.sightings))

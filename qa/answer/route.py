@@ -96,6 +96,8 @@ def with_place(q: str, title: str) -> str:
     title's body, and a bare 市长 means another one."""
     from qa.meetings.bodies import place_of
 
+    # 「胶州那边当市长的」: a colloquial "over there, serving as" between the place and the post
+    q = re.sub(r"(?:那边|这边|那里|这里)(?:的)?(?:当|做|任|担任)?", "", q)
     i = q.rfind(title)  # the title nearest the end: 「…区长上官立新」 reads what stands before the name
     # what stands between the title and the time or verb before it (「2021年担任即墨区区长」 → 即墨区)
     before = re.split(r"[\d年月日的时任在是为和与及、，,]", q[max(0, i - 8):i])[-1] if i > 0 else ""
@@ -103,7 +105,9 @@ def with_place(q: str, title: str) -> str:
         # 「胶州市长」 writes the 市 of 胶州市 once: read it as 胶州市市长 too
         for written in (before[k:] + title, before[k:] + title[0] + title):
             place = place_of(written)
-            if place and written.startswith(place) and len(written) > len(place) + 1:
+            # a place is a name, not 「底即墨区」 or 「那边当市」 cut from the words around it
+            if (place and written.startswith(place) and len(written) > len(place) + 1
+                    and not re.search(r"[那这边当底初末时候前后起]", place)):
                 return written
     return title
 
@@ -156,11 +160,16 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
         # 「即墨区政协的主席」 names the post 区政协主席
         title = next((t for t in sorted(titles, key=len, reverse=True) if len(t) >= 3 and t in q.replace("的", "")), None)
     title = title or next((zh for en, zh in _TITLE_EN.items() if en in q.lower()), None)
+    bare = title
     title = with_place(q.replace("的", ""), title) if title else title
     if person and _ASKS_ROLE.search(q):
         return Route("person_role", person=person, year=year, month=month)
+    # what the question says besides the post (as written, with its place, or contracted: 胶州市长)
+    rest = q.replace("的", "")
+    for written in (title, re.sub(r"(市|区)\1", r"\1", title or ""), bare):
+        rest = rest.replace(written, "") if written else rest
     if (title and _ASKS_WHO.search(q) and not any(p.search(q) for _, p in _ROLE_WORDS)
-            and len(_POST_QUESTION_NOISE.sub("", q.replace(title, "").replace(re.sub(r"(市|区)\1", r"\1", title), ""))) <= 4):
+            and len(_POST_QUESTION_NOISE.sub("", rest)) <= 4):
         # only the post, a time and the asking: 「2022年谁担任即墨区区长？」, not 「哪位副区长陪着去的」
         return Route("title_holder", title=title, year=year, month=month)
 
