@@ -196,3 +196,11 @@ def test_陪同客人一行考察时_客人是带队的人():
     events, _, _ = _events("4月8日，区长刘海川会见了远帆集团董事长夏侯明一行。同日下午，副区长宋明远陪同夏侯明一行考察了鳌山湾。")
     visit = events[-1]
     assert "夏侯明" in _roles(visit).get("leader", []) and "宋明远" in _roles(visit).get("accompany", [])
+
+
+def test_会前某某一行观摩是另一个事件_河名不是人名():
+    events, _, _ = _events("4月8日，全区水利工作会议召开，区长刘海川出席。会前，刘海川、宋明远一行观摩了东港水库项目。"
+                           "会后，宋明远带队到墨水河、龙泉河检查河道清障。")
+    everyone = {a.person for m in events for a in m.attendances}
+    assert len(events) == 3 and "龙泉河" not in everyone
+    assert {"刘海川", "宋明远"} <= set(_roles(events[1]).get("inspector", []) + _roles(events[1]).get("leader", []))

@@ -17,7 +17,7 @@ from qa.meetings.models import HOME_BODY, Attendance, Evidence, Meeting, Role, V
 from qa.meetings.names import PersonPart, is_title, name_shaped, parse_person_part
 
 # Bump when extraction changes, so stores re-extract issues whose text has not changed.
-EXTRACTOR_VERSION = 6
+EXTRACTOR_VERSION = 7
 
 _PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "「": "」", "『": "』", "【": "】"}
 _MASK = "＿"
@@ -572,6 +572,8 @@ _EVENT_TRIGGER = re.compile(
     r"|(?:到|赴|来到|前往|深入)[^，。；]{1,30}?(?:观摩|考察|调研|视察|检查|参观|走访|看望|慰问|督导)"
     # 「会前，孙杰带领与会人员观摩了…」「同日下午，逄锦璐陪同客人考察了…」: someone takes others to see something
     r"|(?:带领|率领|带队|陪同)[^，。；]{0,20}?(?:观摩|考察|调研|视察|检查|参观|走访|看望|慰问)"
+    # 「会前，韩世军、逄立勋一行观摩了…」
+    r"|一行(?:先后|实地|深入)?(?:观摩|考察|调研|视察|检查|参观|走访)"
     r"|见证|会见|接见|签约"
 )
 _ACTIVITY_VERB = re.compile(r"率队|带队|率领|带领|走访|视察|调研|考察|督导|检查|观摩|会见|接见|见证|看望|慰问|参观")

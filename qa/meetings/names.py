@@ -125,6 +125,10 @@ def _common_word(text: str) -> bool:
         return False
 
 
+# A name ending like a place (墨水河、龙泉河; 东障水厂) is where someone went, not a person
+_PLACE_ENDING = re.compile(r"[河湖港湾库渠街路厂站]$")
+
+
 def is_name(text: str, after_title: bool = False) -> bool:
     """A plausible Chinese personal name: a surname and one or two given-name characters.
 
@@ -132,6 +136,8 @@ def is_name(text: str, after_title: bool = False) -> bool:
     """
     if not _cjk(text) or text in _COMMON_WORDS or _REPORT_WORDS.search(text):
         return False
+    if not after_title and _PLACE_ENDING.search(text):
+        return False  # 龙泉河, 东港站: a place where someone went
     for surname in COMPOUND_SURNAMES:
         if text.startswith(surname) and 3 <= len(text) <= 4:
             return not (set(text[2:]) & _NOT_IN_GIVEN_NAME)
@@ -156,7 +162,9 @@ def name_shaped(text: str) -> bool:
         and text[0] not in _NEVER_FIRST
         and not (set(text) & _NOT_IN_GIVEN_NAME)
         and not is_title(text)
+        and not _PLACE_ENDING.search(text)
     )
+
 
 
 def is_title(text: str) -> bool:
