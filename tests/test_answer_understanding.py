@@ -542,3 +542,16 @@ def test_谁担任某地某职务_的字和口语不妨碍读出职务():
     assert (r.kind, r.title) == ("title_holder", "胶州市市长")
     r = route("2024年底即墨区委组织部部长是谁？", set(), {"组织部部长"})
     assert r.title == "即墨区委组织部部长"
+
+
+def test_哪家企业的人问的是哪家企业_到哪家企业问的是地方():
+    from qa.answer.select import asks
+
+    assert asks("区长在宾馆见的是哪家企业的人？") != "place"
+    assert asks("区长到哪家企业调研？") == "place"
+
+
+def test_接着上一问说的_见完之后_带上上一问的话题():
+    from qa.answer.engine import _GOES_ON
+
+    assert _GOES_ON.match("见完之后签了个什么项目？") and not _GOES_ON.match("2024年区长是谁？")

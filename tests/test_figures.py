@@ -70,3 +70,11 @@ def test_说法不一的回答按时间先后列出每篇的期次日期标题�
     text = say_disagreement([PLANTED, SEED], lambda r: marks.setdefault(r.article_id, f"[{len(marks) + 1}]"))
     assert text == ("两篇报道说法不一：第2890期（2023年10月27日）《一个“即”字，收益几何？》称800吨[1]；"
                     "第3035期（2024年6月4日）《德国ITEM项目产能再提升》称99999吨[2]。")
+
+
+def test_该项目总投资这样的句子说不清是哪个项目_不当作两篇报道说法不一():
+    from qa.answer.figures import Reading, same_statement
+
+    a = Reading("a", "该项目总投资12亿元，规划占地一百五十亩。", "甲公司项目签约", "12亿元", 1, None)
+    b = Reading("b", "该项目总投资22亿元，规划占地260亩。", "乙公司项目签约", "22亿元", 2, None)
+    assert not same_statement(a, b)

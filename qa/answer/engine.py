@@ -52,6 +52,8 @@ MIN_RELEVANCE = 0.6
 # (not 其他). 「2025年那次营商环境大会」 describes its meeting and needs nothing earlier.
 _DANGLING = re.compile(r"^(?:那么|那)?(?:他|她|它|该|(?:那次|这次|此次|那场|这场)(?![^，,。？?]{3,24}?(?:会议|会|活动|仪式|调研|视察|签约))"
                        r"|那个|这个|上述)|(?<![其吉])(?:他|她)们?(?:都|还|又|主持|出席|参加|担任|任过|去过)")
+# A turn that carries on from the one before: 「见完之后签了个什么项目」「会后又去了哪里」
+_GOES_ON = re.compile(r"^(?:[见看开谈签]完(?:之后|以后|后)|之后|然后|随后|接着|后来|会后|当时|那时|那天|当天)")
 # An English input that asks something; "alert(1)" does not.
 _ASKS_SOMETHING = re.compile(r"\?|\b(?:who|whom|whose|what|when|where|which|how|did|does|do|is|are|was|were|list|name)\b", re.I)
 _TIME_WORDS = re.compile(r"(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?(?:上午|下午|晚上|前后|初|底|中旬|上旬|下旬)?"
@@ -196,9 +198,12 @@ class AnswerEngine:
             # 「谁主持？」 split off a compound question: it asks about what the part before named
             subject = focus.meeting or focus.topic or focus.person
             resolved = f"{subject}{q}" if subject else q
-        if resolved == q and history and not has_name and not is_english(q) and _DANGLING.search(q):
-            # 「那次会定下的…」 after a question whose answer named no meeting: the earlier question names it
-            resolved = q = f"{subject_of(history[-1].question) or history[-1].question}，{q}"
+        if resolved == q and history and not has_name and not is_english(q) and (_DANGLING.search(q) or _GOES_ON.match(q)):
+            # 「那次会定下的…」「见完之后…」 after an answer that named no meeting: the report it cited (its
+            # headline), else the earlier question, says what this one is about
+            before = history[-1]
+            about = before.citations[0].title if before.citations else subject_of(before.question) or before.question
+            resolved = q = f"{about}，{q}"
         if resolved == q and not has_name and not is_english(q) and _DANGLING.search(q):
             # 「他主持过哪些会议？」 with nothing before it: any answer would be about someone we picked
             return self._abstain(question, [], "问题里的「他」「那次」「它」指谁或什么？请写出人名、会议或项目的名称再问。")

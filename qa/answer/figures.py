@@ -93,6 +93,10 @@ def clause_of(sentence: str, figure: str) -> str:
     return ""
 
 
+# A clause's opening that points back to what the sentence before named
+_POINTER = re.compile(r"^(?:该|其|这个|这一|此)(?:项目|公司|企业|集团|基地|园区|工程|产业园)?")
+
+
 def _bigrams(text: str) -> set[str]:
     chars = [ch for ch in text if not ch.isdigit() and not ch.isspace() and ch not in ".约余多"]
     return {a + b for a, b in zip(chars, chars[1:])}
@@ -102,7 +106,8 @@ def same_statement(a: Reading, b: Reading) -> bool:
     """Whether two readings make the same statement with (possibly) another figure: the clause around one
     figure holds nearly all of the other's words (bigrams, so no dictionary is needed), and says enough
     to be compared (「总投资86亿元」 alone could be any project's)."""
-    one, other = _bigrams(clause_of(a.sentence, a.figure)), _bigrams(clause_of(b.sentence, b.figure))
+    # 「该项目总投资12亿元」 names its project in the sentence before: 「该项目」 says no more than 「总投资」
+    one, other = (_bigrams(_POINTER.sub("", clause_of(r.sentence, r.figure))) for r in (a, b))
     small = min(len(one), len(other))
     return small >= MIN_CLAUSE_BIGRAMS and len(one & other) / small >= MIN_CLAUSE_OVERLAP
 

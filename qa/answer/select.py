@@ -22,7 +22,7 @@ _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 _STOP = set(
     "的 了 是 在 和 与 及 有 为 对 由 被 把 从 将 等 也 都 就 还 又 并 之 其 这 那 哪 哪些 哪个 哪里 哪天 什么 多少 几 谁 吗 呢 "
     "是否 怎么 如何 何时 哪一天 什么时候 一个 我区 即墨 即墨区 约 共 已 年 月 日 上 下 中 时 后 前 "
-    "照片 图片 图中 照片里 图片里".split()
+    "照片 图片 图中 照片里 图片里 之后 以后 之前 以前 然后 随后 接着 后来 当时 那时".split()
 )
 # Words that ask rather than name: 「几个」「多少」「哪些」, and counting adverbs around them.
 _ASK_HEADS = ("哪", "什么", "多少", "几", "多长", "多大", "多远", "多高", "多重", "多久")
@@ -73,7 +73,9 @@ def asks(question: str) -> Asks:
     # the day before the place: 「在哪一天举行」 asks when, though it says 在哪
     if re.search(r"哪天|哪一天|什么时候|何时|日期|几月几[日号]|when|what date", q):
         return "date"
-    if re.search(r"哪里|在哪|何地|地点|什么地方|哪儿|哪[两几]?[个些所家座处]?(?:街道|镇|村|地方|学校|场所|会场|企业|公司|社区)|where", q):
+    # 「到哪家企业调研」 asks where; 「见的是哪家企业的人」 asks which company, not a place
+    if re.search(r"哪里|在哪|何地|地点|什么地方|哪儿|哪[两几]?[个些所家座处]?(?:街道|镇|村|地方|学校|场所|会场|社区)|"
+                 r"(?:到|去|在|走访了?|考察了?|调研了?|看了)哪[两几]?[个些所家座处]?(?:企业|公司)|where", q):
         return "place"
     if re.search(r"是谁|谁|哪位|哪几位|哪几名|哪[几些]?个?(?:人|领导|干部|同志)|什么人|\bwho\b", q):
         return "who"
