@@ -555,3 +555,17 @@ def test_接着上一问说的_见完之后_带上上一问的话题():
     from qa.answer.engine import _GOES_ON
 
     assert _GOES_ON.match("见完之后签了个什么项目？") and not _GOES_ON.match("2024年区长是谁？")
+
+
+def test_某单位的一把手_头儿_当家的是该单位的正职():
+    from qa.answer.route import route
+
+    titles = {"区统计局局长", "区统计局副局长", "区妇联主席"}
+    assert route("2024年区统计局的一把手是谁？", set(), titles).title == "区统计局局长"
+    assert route("2023年那会儿区妇联是谁当家？", set(), titles).title == "区妇联主席"
+    assert route("区里管统计局的头儿是谁？", set(), titles).title == "区统计局局长"
+
+
+def test_句首的两位数年份是二十几年():
+    assert normalise_question("23年春天区长是谁") == "2023年春天区长是谁？"
+    assert normalise_question("连续12年获评先进的是哪家？").startswith("连续12年")

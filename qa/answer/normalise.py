@@ -63,6 +63,8 @@ def normalise_question(question: str) -> str:
         text = _FILLER_HEAD.sub("", text).strip()
     text = _FILLER_TAIL.sub("", text).strip()
     text = _SERIES.sub(_series_digits, text)
+    # 「23年春天」 at the start of a question is 2023年 (not a span of 23 years)
+    text = re.sub(r"^(\d{2})年(?=[春夏秋冬上下初底中年]|\d{1,2}月)", r"20\1年", text)
     if text and not re.search(r"[？?。！]$", text) and re.search(r"谁|哪|什么|多少|几|何|吗|是否|怎么|如何", text):
         text += "？"
     return text or question.strip()

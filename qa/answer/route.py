@@ -91,6 +91,25 @@ def _roles(q: str) -> list[tuple[MeetingRole, bool]]:
     return out
 
 
+# 「区发改局的一把手」「区政协是谁当家」「总工会的头儿」: the head of a body, in the user's words
+_HEAD_OF = re.compile(r"(?P<body>[\u4e00-\u9fff]{2,10}?)(?:的|里|这边|那边)?(?:是谁)?(?:一把手|头儿|头头|当家人?|掌门人|主要负责人|负责人|老大)")
+_HEAD_POST = re.compile(r"(?<!副)(?:主席|局长|主任|书记|部长|院长|检察长|会长|区长|市长|县长|镇长)$")
+
+
+def head_of(question: str, known_titles) -> tuple[str, str] | None:
+    """(the archive's title for the head of the body a question names in its own words, the words): 区发改局的
+    一把手 → 区发改局局长. The printed titles of that body's top post (not 副…), the shortest if several."""
+    m = _HEAD_OF.search(question)
+    if not m:
+        return None
+    body = re.sub(r"^(?:年|月|日|[春夏秋冬]天|年初|年底|年中|那会儿?|的时候|时|前后|左右)+", "", m.group("body"))
+    body = re.sub(r"^.*?(?:分管|主管|管|负责)", "", body)  # 「区里管商务局的」
+    body = re.sub(r"^(?:即墨区?|我区|全区|区里)", "区", body)
+    heads = [t for t in known_titles if (t.startswith(body) or t.startswith("区" + body))
+             and _HEAD_POST.search(t) and "副" not in t]
+    return (min(heads, key=len), m.group(0)) if heads else None
+
+
 def with_place(q: str, title: str) -> str:
     """The title with the place the question puts before it (胶州市市长, 城阳区区长): the records keep each
     title's body, and a bare 市长 means another one."""
@@ -155,7 +174,8 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
         return Route("issue", date=(w.start.year, w.start.month, w.start.day))  # "the paper dated May 21, 2024"
 
     titles = set(TITLES) | {t for t in known_titles if len(t) >= 2}
-    title = next((t for t in sorted(titles, key=len, reverse=True) if t in q), None)
+    head = head_of(q, known_titles)
+    title = head[0] if head else next((t for t in sorted(titles, key=len, reverse=True) if t in q), None)
     if title is None and "的" in q:
         # 「即墨区政协的主席」 names the post 区政协主席
         title = next((t for t in sorted(titles, key=len, reverse=True) if len(t) >= 3 and t in q.replace("的", "")), None)
@@ -165,7 +185,8 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
     if person and _ASKS_ROLE.search(q):
         return Route("person_role", person=person, year=year, month=month)
     # what the question says besides the post (as written, with its place, or contracted: 胶州市长)
-    rest = q.replace("的", "")
+    rest = q.replace(head[1], "") if head else q
+    rest = rest.replace("的", "")
     for written in (title, re.sub(r"(市|区)\1", r"\1", title or ""), bare):
         rest = rest.replace(written, "") if written else rest
     if (title and _ASKS_WHO.search(q) and not any(p.search(q) for _, p in _ROLE_WORDS)
