@@ -569,3 +569,13 @@ def test_某单位的一把手_头儿_当家的是该单位的正职():
 def test_句首的两位数年份是二十几年():
     assert normalise_question("23年春天区长是谁") == "2023年春天区长是谁？"
     assert normalise_question("连续12年获评先进的是哪家？").startswith("连续12年")
+
+
+def test_负责某项工作的某职务_读成报纸印的职务():
+    from qa.answer.route import route
+
+    titles = {"区统计局局长", "市统计局局长", "常务副区长", "副区长"}
+    r = route("2024年负责即墨统计工作的局长是谁？", set(), titles)
+    assert (r.kind, r.title) == ("title_holder", "区统计局局长")
+    r = route("2022年夏天，区政府里负责常务工作的那位副区长叫什么？", set(), titles)
+    assert (r.kind, r.title) == ("title_holder", "常务副区长")

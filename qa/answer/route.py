@@ -44,12 +44,13 @@ _ASKS_PERSON_MEETINGS = re.compile(
     r"\b(?:which|what|other)\s+(?:meetings?|events?|activities|activity|sessions?)\b", re.I)
 # What is left of a who-holds-this-post question once the post, the time and the asking are taken away.
 _POST_QUESTION_NOISE = re.compile(
-    r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月(?:份)?|\d{1,2}\s*[日号]|年初|年底|上半年|下半年|时候?|期间|当时|"
+    r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月(?:份)?|\d{1,2}\s*[日号]|年初|年底|年中|上半年|下半年|[春夏秋冬]天|前后|左右|那会儿?|"
+    r"时候?|期间|当时|叫什么|名字|区政府里?|区里|"
     r"谁|哪位|哪一位|是|的|担任|出任|任|由|一职|现任|当年|即墨区?|我区|全区|那|这|呢|啊|请问|"
     r"到了?|换成了?|换了|变成了?|接任|后来|现在|如今|又|[A-Za-z']+|[？?，,。\s\d]")
 _ASKS_ROLE = re.compile(r"(什么|何)(职务|职位|身份|职)|担任何职|的职务|的职位|的身份|"
                         r"what (?:post|position|title|role|job)|which (?:post|position)", re.I)
-_ASKS_WHO = re.compile(r"谁|哪位|哪一位|who", re.I)
+_ASKS_WHO = re.compile(r"谁|哪位|哪一位|叫什么|什么名字|who", re.I)
 # 「哪几位」 asks who, 「几位」 how many
 # 「孙杰主持的座谈会，哪些副区长参加？」 asks for people at a meeting, not for a person's meetings.
 _ASKS_PEOPLE = re.compile(r"谁|哪位|哪几位|哪些(?:人|领导|副|区领导|同志|嘉宾)|哪(?:个|位)?领导")
@@ -94,6 +95,25 @@ def _roles(q: str) -> list[tuple[MeetingRole, bool]]:
 # 「区发改局的一把手」「区政协是谁当家」「总工会的头儿」: the head of a body, in the user's words
 _HEAD_OF = re.compile(r"(?P<body>[\u4e00-\u9fff]{2,10}?)(?:的|里|这边|那边)?(?:是谁)?(?:一把手|头儿|头头|当家人?|掌门人|主要负责人|负责人|老大)")
 _HEAD_POST = re.compile(r"(?<!副)(?:主席|局长|主任|书记|部长|院长|检察长|会长|区长|市长|县长|镇长)$")
+
+
+# 「负责即墨应急管理工作的局长」「管组织工作的部长」「负责常务工作的那位副区长」: a post by what it is in charge of
+_IN_CHARGE = re.compile(r"(?:负责|分管|主管|管)(?P<field>[\u4e00-\u9fff]{2,10}?)(?:工作|口|方面)?的(?:那位|那个|这位)?"
+                        r"(?P<post>[\u4e00-\u9fff]{2,5}?)(?=是谁|叫什么|是哪位|由谁|是)")
+_GENERIC_FIELD = set("即墨区市县工作管理的")
+
+
+def in_charge_of(question: str, known_titles) -> tuple[str, str] | None:
+    """(the printed title of the post in charge of what the question names, the words): the titles ending in
+    the post asked whose other characters share most with the field (应急管理 → 区应急局局长), at least two."""
+    m = _IN_CHARGE.search(question)
+    if not m:
+        return None
+    field, post = set(m.group("field")) - _GENERIC_FIELD, m.group("post")
+    # the paper's own district before another body's (区应急局局长, not 市应急局局长) when both fit
+    scored = [(len(field & set(t[: -len(post)])), t.startswith("区"), -len(t), t) for t in known_titles if t.endswith(post)]
+    best = max(scored, default=None)
+    return (best[3], m.group(0)) if best and best[0] >= 2 else None
 
 
 def head_of(question: str, known_titles) -> tuple[str, str] | None:
@@ -174,7 +194,7 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
         return Route("issue", date=(w.start.year, w.start.month, w.start.day))  # "the paper dated May 21, 2024"
 
     titles = set(TITLES) | {t for t in known_titles if len(t) >= 2}
-    head = head_of(q, known_titles)
+    head = head_of(q, known_titles) or in_charge_of(q, known_titles)
     title = head[0] if head else next((t for t in sorted(titles, key=len, reverse=True) if t in q), None)
     if title is None and "的" in q:
         # 「即墨区政协的主席」 names the post 区政协主席
