@@ -536,11 +536,11 @@ def test_问那位某某是谁时_读出问题自己对职务的说法():
 def test_谁担任某地某职务_的字和口语不妨碍读出职务():
     from qa.answer.route import route
 
-    r = route("2023年4月的时候，即墨区的常务副区长由谁担任？", set(), {"常务副区长"})
+    r = route("2025年6月的时候，即墨区的常务副区长由谁来担任？", set(), {"常务副区长"})
     assert (r.kind, r.title) == ("title_holder", "即墨区常务副区长")
-    r = route("2024年12月胶州那边当市长的是谁？", set(), {"市长"})
-    assert (r.kind, r.title) == ("title_holder", "胶州市市长")
-    r = route("2024年底即墨区委组织部部长是谁？", set(), {"组织部部长"})
+    r = route("2023年5月莱西那边当市长的是哪位？", set(), {"市长"})
+    assert (r.kind, r.title) == ("title_holder", "莱西市市长")
+    r = route("2022年底即墨区委组织部部长是哪位？", set(), {"组织部部长"})
     assert r.title == "即墨区委组织部部长"
 
 
@@ -577,5 +577,5 @@ def test_负责某项工作的某职务_读成报纸印的职务():
     titles = {"区统计局局长", "市统计局局长", "常务副区长", "副区长"}
     r = route("2024年负责即墨统计工作的局长是谁？", set(), titles)
     assert (r.kind, r.title) == ("title_holder", "区统计局局长")
-    r = route("2022年夏天，区政府里负责常务工作的那位副区长叫什么？", set(), titles)
+    r = route("2025年秋天，区政府里负责常务工作的副区长叫什么名字？", set(), titles)
     assert (r.kind, r.title) == ("title_holder", "常务副区长")
