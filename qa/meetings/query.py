@@ -1,7 +1,7 @@
 """Answering from meeting records: pure functions over lists of meetings and title sightings.
 
-`MeetingStore` loads the records from SQLite and calls these; the answer engine can call
-them on any list of meetings too.
+`MeetingStore` calls these on the records its read model (qa.meetings.readmodel) holds; the
+answer engine can call them on any list of meetings too.
 """
 
 from __future__ import annotations
@@ -84,6 +84,22 @@ def _conflicts(question: str, name: str) -> bool:
     return bool(asked_years and named_years and not asked_years & named_years)
 
 
+def meeting_grams(meeting: Meeting) -> set[str]:
+    """What a meeting is matched on: the bigrams of its own name and of its article's headline."""
+    return _bigrams(meeting.name) | _bigrams(meeting.article_title)
+
+
+def name_idf(gram_sets: list[set[str]]) -> dict[str, float]:
+    """Each bigram's weight among these meetings: the rarer across their names, the more it says."""
+    frequency = Counter(b for grams in gram_sets for b in grams)
+    return {b: math.log(1 + len(gram_sets) / n) for b, n in frequency.items()}
+
+
+def asked_bigrams(text: str, idf: dict[str, float]) -> set[str]:
+    """The question's bigrams that some meeting name has."""
+    return {b for b in _bigrams(text) if b in idf}
+
+
 def match_meetings(
     text: str, meetings: list[Meeting], *, limit: int = 5, min_score: float = MIN_MATCH_SCORE
 ) -> list[MeetingMatch]:
@@ -92,13 +108,17 @@ def match_meetings(
     Bigrams are weighted by rarity across all meeting names, so `第88次` and `奇瑞` count
     for more than `会议`; a different ordinal or year in the question rules a meeting out.
     """
-    if not meetings:
-        return []
-    docs = [(m, _bigrams(m.name) | _bigrams(m.article_title)) for m in meetings]
-    frequency = Counter(b for _, grams in docs for b in grams)
-    idf = {b: math.log(1 + len(docs) / n) for b, n in frequency.items()}
-    asked = {b for b in _bigrams(text) if b in idf}
-    if not asked:
+    docs = [(m, meeting_grams(m)) for m in meetings]
+    return score_meetings(text, docs, name_idf([grams for _, grams in docs]), limit=limit, min_score=min_score)
+
+
+def score_meetings(
+    text: str, docs: list[tuple[Meeting, set[str]]], idf: dict[str, float], *, limit: int = 5,
+    min_score: float = MIN_MATCH_SCORE,
+) -> list[MeetingMatch]:
+    """`match_meetings` on meetings whose bigrams and weights are already known (the read model keeps them)."""
+    asked = asked_bigrams(text, idf)
+    if not docs or not asked:
         return []
     total = sum(idf[b] for b in asked)
     scored: list[MeetingMatch] = []

@@ -1,4 +1,8 @@
-"""Meeting records in SQLite: an ingestion sink (upsert_issue/remove_source) with the queries answers need."""
+"""Meeting records in SQLite: an ingestion sink (upsert_issue/remove_source) with the queries answers need.
+
+SQLite is where the records live; questions are answered from the read model
+(qa.meetings.readmodel), which holds them parsed in memory until the store changes.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from qa.meetings import query
 from qa.meetings.bodies import default_body, split_body
 from qa.meetings.extract import EXTRACTOR_VERSION, extract_issue
 from qa.meetings.migrations import migrate
+from qa.meetings.readmodel import ReadModel, Snapshot
 from qa.meetings.models import (
     Meeting,
     MeetingMatch,
@@ -21,7 +26,6 @@ from qa.meetings.models import (
     Role,
     RoleAnswer,
     TitleHolder,
-    TitleSighting,
     TitleSpan,
     Venue,
 )
@@ -52,6 +56,7 @@ class MeetingStore:
         self.lock = threading.RLock()
         self.db.execute("PRAGMA foreign_keys = ON")
         self.schema_version = migrate(self.db)
+        self.read_model = ReadModel(self.db, self.lock)
 
     @classmethod
     def from_settings(cls, settings) -> MeetingStore:
@@ -74,8 +79,10 @@ class MeetingStore:
             row = self.db.execute("SELECT sha256, extractor_version FROM issues WHERE source = ?", (issue.source,)).fetchone()
         if row == (issue.sha256, EXTRACTOR_VERSION):
             return
-        # People already in the archive help read lists and names run together in this issue.
-        self.replace_meetings(issue, extract_issue(issue, known=self.known_people()))
+        # People already in the archive help read lists and names run together in this issue. Read from
+        # SQLite, not the read model: during an ingest every issue changes the store, and refreshing the
+        # read model after each one would cost the whole archive per issue.
+        self.replace_meetings(issue, extract_issue(issue, known=set(self.person_names())))
 
     def replace_meetings(self, issue: Issue, meetings: list[Meeting]) -> None:
         """Store given meetings as all that `issue.source` holds (upsert_issue with extraction done)."""
@@ -100,16 +107,19 @@ class MeetingStore:
                 [(s.person, s.title, _iso(s.date), s.meeting_id, s.model_dump_json(), s.body)
                  for s in query.title_sightings(meetings)],
             )
+        self.read_model.wrote([issue.source])
 
     def remove_source(self, source: str) -> None:
         """Forget an issue file and everything extracted from it."""
         with self.lock, self.db:
             self.db.execute("DELETE FROM issues WHERE source = ?", (source,))
+        self.read_model.wrote([source])
 
     def clear(self) -> None:
         """Forget every issue (before a rebuild)."""
         with self.lock, self.db:
             self.db.execute("DELETE FROM issues")
+        self.read_model.wrote([])  # every file is gone from `issues`: the refresh drops them all
 
     # -- inventory -------------------------------------------------------------------------------
     def _rows(self, sql: str, params: Iterable = ()) -> list[tuple]:
@@ -123,12 +133,20 @@ class MeetingStore:
     def is_empty(self) -> bool:
         return not self._rows("SELECT 1 FROM issues LIMIT 1")
 
+    def _records(self) -> Snapshot:
+        """The records as they are now (parsed once per change of the store, not per question)."""
+        return self.read_model.current()
+
     def person_names(self) -> list[str]:
-        """Every person in the records (the BM25 tokenizer adds them to its dictionary)."""
+        """Every person in the records (the BM25 tokenizer adds them to its dictionary).
+
+        From SQLite, one index scan: ingest asks for it once per issue and once per run, and must
+        not parse every record for it. Questions use `known_people`, from the read model.
+        """
         return [r[0] for r in self._rows("SELECT DISTINCT person FROM attendances ORDER BY person")]
 
     def known_people(self) -> set[str]:
-        return set(self.person_names())
+        return set(self._records().person_names)
 
     def bodies_of(self, person: str) -> list[str]:
         """Where a person's titles were held (`即墨区`, `胶州市`…), most printings first."""
@@ -137,35 +155,28 @@ class MeetingStore:
         return [r[0] for r in rows]
 
     def known_titles(self) -> list[str]:
-        return [r[0] for r in self._rows("SELECT DISTINCT title FROM person_titles ORDER BY title")]
+        return list(self._records().titles)
 
     def people_in(self, text: str) -> list[str]:
         """Recorded people named in a question, in the order they appear."""
-        return query.mentioned("".join(text.split()), self.person_names())
+        return query.mentioned("".join(text.split()), self._records().person_names)
 
     def titles_in(self, text: str) -> list[str]:
         """Recorded titles named in a question (`2021年的区长是谁` → [`区长`]), longest match first."""
         return query.mentioned("".join(text.split()), self.known_titles())
 
     # -- meetings --------------------------------------------------------------------------------
-    def _load(self, sql: str, params: Iterable = ()) -> list[Meeting]:
-        return [Meeting.model_validate_json(r[0]) for r in self._rows(sql, params)]
-
     def meeting(self, meeting_id: str) -> Meeting | None:
-        found = self._load("SELECT record FROM meetings WHERE id = ?", (meeting_id,))
-        return found[0] if found else None
+        return self._records().by_id.get(meeting_id)
 
     def meetings(
         self, *, person: str | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None
     ) -> list[Meeting]:
         """All meetings (or those with `person` in any role) in a date range, oldest first."""
-        sql = "SELECT record FROM meetings m"
-        params: list = []
+        records = self._records()
         if person:
-            sql += " WHERE EXISTS (SELECT 1 FROM attendances a WHERE a.meeting_id = m.id AND a.person = ?)"
-            params.append("".join(person.split()))
-        found = self._load(sql + " ORDER BY sort_date, id", params)
-        return query.filter_meetings(found, date_from, date_to)
+            return query.filter_meetings(records.of_person("".join(person.split())), date_from, date_to)
+        return records.in_period(date_from, date_to)
 
     def find_meetings(
         self,
@@ -177,7 +188,11 @@ class MeetingStore:
         min_score: float = query.MIN_MATCH_SCORE,
     ) -> list[MeetingMatch]:
         """Meetings whose name best matches a question or name fragment, best first."""
-        return query.match_meetings(text, self.meetings(date_from=date_from, date_to=date_to), limit=limit, min_score=min_score)
+        names = self._records().names
+        if date_from is None and date_to is None:
+            return names.match(text, limit=limit, min_score=min_score)
+        # names are weighed among the meetings of the period, as query.match_meetings does
+        return names.match_within(text, self.meetings(date_from=date_from, date_to=date_to), limit=limit, min_score=min_score)
 
     def who(
         self,
@@ -205,9 +220,6 @@ class MeetingStore:
         return query.person_meetings(person, self.meetings(person=person), roles=roles, date_from=date_from, date_to=date_to)
 
     # -- people and titles -----------------------------------------------------------------------
-    def _sightings(self, sql: str, params: Iterable) -> list[TitleSighting]:
-        return [TitleSighting.model_validate_json(r[0]) for r in self._rows(sql, params)]
-
     def titles_of(
         self,
         person: str,
@@ -220,7 +232,7 @@ class MeetingStore:
         """A person's titles: all over time, those printed in a year or range, or held across day `at`."""
         if year is not None:
             date_from, date_to = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        sightings = self._sightings("SELECT record FROM person_titles WHERE person = ?", ("".join(person.split()),))
+        sightings = self._records().sightings_of("".join(person.split()))
         return query.titles_at(sightings, at=at, date_from=date_from, date_to=date_to)
 
     def holders_of(
@@ -244,7 +256,7 @@ class MeetingStore:
         place, bare = split_body(title)
         if body is DEFAULT_BODY:
             body = place or default_body(title)
-        sightings = self._sightings("SELECT record FROM person_titles WHERE title LIKE ?", ("%" + bare,))
+        sightings = self._records().sightings_ending(bare)
         return query.holders(sightings, bare if place else title, date_from=date_from, date_to=date_to,
                              body=place or body)
 
