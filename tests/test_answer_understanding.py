@@ -579,3 +579,12 @@ def test_负责某项工作的某职务_读成报纸印的职务():
     assert (r.kind, r.title) == ("title_holder", "区统计局局长")
     r = route("2025年秋天，区政府里负责常务工作的副区长叫什么名字？", set(), titles)
     assert (r.kind, r.title) == ("title_holder", "常务副区长")
+
+
+def test_两个时间点加上月份或季节也按时间拆开():
+    from qa.answer.decompose import split_question
+
+    parts = split_question("2022年3月和2025年8月，即墨区区长分别是谁？")
+    assert [p.text for p in parts] == ["2022年3月，即墨区区长是谁？", "2025年8月，即墨区区长是谁？"]
+    parts = split_question("庞书晴在2022年春天和2024年冬天各干的什么工作？")
+    assert [p.text for p in parts] == ["庞书晴在2022年春天干的什么工作？", "庞书晴在2024年冬天干的什么工作？"]

@@ -204,3 +204,20 @@ def test_会前某某一行观摩是另一个事件_河名不是人名():
     everyone = {a.person for m in events for a in m.attendances}
     assert len(events) == 3 and "龙泉河" not in everyone
     assert {"刘海川", "宋明远"} <= set(_roles(events[1]).get("inspector", []) + _roles(events[1]).get("leader", []))
+
+
+def test_分别到各处的综述里_问某位领导由谁陪同只答陪他的人(tmp_path):
+    from qa.answer.records import MeetingRecords
+    from qa.answer.route import route
+
+    issue = Issue(source="lit.txt", sha256="d", issue_no=9, date=ISSUE_DAY, articles=[
+        Article(id="lit-01", title="区领导分别到镇街督导春季防火",
+                body="日前，区领导分别到镇街督导春季防火工作。区长刘海川到龙山街道，查看林区卡口，区应急局局长庞书晴陪同；"
+                     "副区长宋明远到温泉街道，检查防火物资，区林业局局长雍立凯陪同。", raw=""),
+    ])
+    with MeetingStore(tmp_path / "m.sqlite") as store:
+        store.upsert_issue(issue)
+        records = MeetingRecords(store)
+        q = "督导春季防火时，宋明远是谁陪同的？"
+        found = records.answer(q, route(q, records.known_people(), records.known_titles()), None, None)
+        assert found is not None and found.names == {"雍立凯"}

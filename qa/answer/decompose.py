@@ -22,7 +22,8 @@ _ASK = re.compile(rf"{_ASK_ZH}|{_ASK_EN}", re.I)
 _CLAUSE_END = re.compile(r"(?<=[？?；;])\s*")
 _COMMA = re.compile(r"[，,、]\s*")
 # 「2022年和2025年…分别…」: the same ask for each of several years (or dates).
-_EACH_YEAR = re.compile(r"((?:19|20)\d{2}年)\s*(?:和|与|及|、)\s*((?:19|20)\d{2}年)")
+_WHEN = r"(?:19|20)\d{2}年(?:\d{1,2}月|[春夏秋冬]天|年初|年中|年底|上半年|下半年)?"
+_EACH_YEAR = re.compile(rf"({_WHEN})\s*(?:和|与|及|、)\s*({_WHEN})")
 _EN_AND = re.compile(rf",?\s+and\s+(?={_ASK_EN})", re.I)
 _LEANS = re.compile(r"^(还有|另外|其他|其中|此外|同时|那|这|他|她|它|此)")
 _EN_BACK = re.compile(r"\b(it|its|he|she|him|her|they|them|their)\b", re.I)
@@ -85,9 +86,9 @@ def english_subject(question: str) -> str:
 
 def _years_split(question: str) -> list[str] | None:
     m = _EACH_YEAR.search(question)
-    if not m or "分别" not in question:
+    if not m or not re.search(r"分别|各(?=[干做任是当由在])", question):
         return None
-    rest = question.replace("分别", "")
+    rest = re.sub(r"分别|各(?=[干做任是当由在])", "", question)
     return [rest[: m.start()] + year + rest[m.end() :] for year in (m.group(1), m.group(2))]
 
 

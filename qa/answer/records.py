@@ -51,13 +51,14 @@ _SPEECH_KIND = re.compile(r"作[^，。？]{0,6}报告|通报|汇报|辅导|授�
 _OBSERVER_KIND = re.compile(r"列席指导")
 
 
-def _clause_of(person: str, sentence: str) -> str:
-    """The clause of a sentence that names the person, up to the next comma: where their own verb stands."""
+def _clause_of(person: str, sentence: str, stops: str = "，；。") -> str:
+    """The clause of a sentence that names the person, up to the next comma: where their own verb stands.
+    With `stops="；。"`, the part of a roundup sentence about one leader's stop and who went with them."""
     at = sentence.find(person)
     if at < 0:
         return sentence
-    start = max(sentence.rfind(p, 0, at) for p in "，；。") + 1
-    ends = [i for i in (sentence.find(p, at) for p in "，；。") if i >= 0]
+    start = max(sentence.rfind(p, 0, at) for p in stops) + 1
+    ends = [i for i in (sentence.find(p, at) for p in stops) if i >= 0]
     return sentence[start:min(ends) if ends else len(sentence)]
 
 
@@ -157,6 +158,10 @@ class MeetingRecords:
             # 「哪些副区长参加」, 「常务副区长和副区长几位」: only those the report titles so (a 常务副区长 is a 副区长 too)
             titled = [a for a in attendances if any(t in held for t in asked_titles for held in a.titles)]
             attendances = titled or attendances
+        if r.person and role == "accompany" and len(attendances) > 1:
+            # 「区领导分别到……，孙杰到温泉街道时是谁陪同的」: those who went with him, printed in his part of the report
+            with_him = [a for a in attendances if r.person in _clause_of(a.person, a.evidence.quote, "；。")]
+            attendances = with_him or attendances
         kind = _SPEECH_KIND.search(question) if role == "speaker" else _OBSERVER_KIND.search(question) if role == "observer" else None
         if kind:
             # 「谁作的工作报告」「谁通报了进展」「谁列席指导」: the one whose own clause says so, not everyone who
