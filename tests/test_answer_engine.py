@@ -246,3 +246,8 @@ def test_问某篇报道登在第几期时答出那一期和出版日期(engine)
 def test_问题说某人当过他从未任过的职务时_指出来而不作答(engine):
     a = engine.ask("辛启鑫当区长那几年主持过哪些会议？")
     assert a.mode == "abstain" and "辛启鑫任" in a.answer and not a.citations
+
+
+def test_问有几位某职务参加再问都是谁_名单只答一次(engine):
+    a = engine.ask("奇瑞项目推进工作专题会有几位副区长参加？都是谁？")
+    assert a.answer.count("毕安传") == 1

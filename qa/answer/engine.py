@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -52,6 +53,8 @@ MIN_RELEVANCE = 0.6
 # (not 其他). 「2025年那次营商环境大会」 describes its meeting and needs nothing earlier.
 _DANGLING = re.compile(r"^(?:那么|那)?(?:他|她|它|该|(?:那次|这次|此次|那场|这场)(?![^，,。？?]{3,24}?(?:会议|会|活动|仪式|调研|视察|签约))"
                        r"|那个|这个|上述)|(?<![其吉])(?:他|她)们?(?:都|还|又|主持|出席|参加|担任|任过|去过)")
+# 「都是谁？」 after 「有几位…」: asks for the names the records' count already lists
+_WHO_AGAIN = re.compile(r"(?:他们|她们)?(?:都|分别|具体|各)?(?:是谁|是哪些人?|是哪几位|有谁|有哪些人?|叫什么)[？?]?")
 # A turn that carries on from the one before: 「见完之后签了个什么项目」「会后又去了哪里」
 _GOES_ON = re.compile(r"^(?:[见看开谈签]完(?:之后|以后|后)|之后|然后|随后|接着|后来|会后|当时|那时|那天|当天)")
 # An English input that asks something; "alert(1)" does not.
@@ -167,6 +170,9 @@ class AnswerEngine:
             answers = [answer]
         else:
             for part in parts:
+                own = part.text[len(os.path.commonprefix([parts[0].text, part.text])):].strip()
+                if answers and answers[-1].mode == "meetings" and answers[-1].citations and _WHO_AGAIN.fullmatch(own):
+                    continue  # 「有几位副区长参加？都是谁？」: the count's answer already names them
                 # a part that leans on the one before is asked as its follow-up
                 earlier = [*(history or []), *answers[-1:]] if part.follows and answers else history
                 answers.append(self._ask_one(part.text, part.text, earlier, date_from, date_to, bare=part.follows))
