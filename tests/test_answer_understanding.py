@@ -588,3 +588,10 @@ def test_两个时间点加上月份或季节也按时间拆开():
     assert [p.text for p in parts] == ["2022年3月，即墨区区长是谁？", "2025年8月，即墨区区长是谁？"]
     parts = split_question("庞书晴在2022年春天和2024年冬天各干的什么工作？")
     assert [p.text for p in parts] == ["庞书晴在2022年春天干的什么工作？", "庞书晴在2024年冬天干的什么工作？"]
+
+
+def test_说报纸本身的词不是要找的内容():
+    from qa.answer.select import content_terms
+
+    terms = content_terms("那期报纸里焊接工人的照片说明写了什么？")
+    assert "焊接" in terms and not {"报纸", "说明", "写"} & set(terms)

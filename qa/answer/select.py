@@ -22,7 +22,9 @@ _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 _STOP = set(
     "的 了 是 在 和 与 及 有 为 对 由 被 把 从 将 等 也 都 就 还 又 并 之 其 这 那 哪 哪些 哪个 哪里 哪天 什么 多少 几 谁 吗 呢 "
     "是否 怎么 如何 何时 哪一天 什么时候 一个 我区 即墨 即墨区 约 共 已 年 月 日 上 下 中 时 后 前 "
-    "照片 图片 图中 照片里 图片里 之后 以后 之前 以前 然后 随后 接着 后来 当时 那时".split()
+    "照片 图片 图中 照片里 图片里 之后 以后 之前 以前 然后 随后 接着 后来 当时 那时 "
+    # words about the paper itself, not about what it reports (「那期报纸里…照片说明写了什么」)
+    "报纸 报上 这期 那期 文章 稿子 说明 写 写了".split()
 )
 # Words that ask rather than name: 「几个」「多少」「哪些」, and counting adverbs around them.
 _ASK_HEADS = ("哪", "什么", "多少", "几", "多长", "多大", "多远", "多高", "多重", "多久")
