@@ -595,3 +595,10 @@ def test_说报纸本身的词不是要找的内容():
 
     terms = content_terms("那期报纸里焊接工人的照片说明写了什么？")
     assert "焊接" in terms and not {"报纸", "说明", "写"} & set(terms)
+
+
+def test_某天某人忙了哪些事_是问他那天的会议和活动():
+    from qa.answer.route import route
+
+    r = route("2024年3月8日这一天庞书晴都忙了哪些事？", {"庞书晴"})
+    assert (r.kind, r.person, r.date) == ("person_meetings", "庞书晴", (2024, 3, 8))

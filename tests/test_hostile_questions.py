@@ -43,3 +43,8 @@ def test_恶意问题得到中文回答或中文说明_不漏内部错误_不给
     assert not tally.raw, tally.raw
     assert not tally.bare, tally.bare
     assert not tally.planted, tally.planted
+
+
+def test_问某人在不存在的日子忙了什么_说没有记载而不出错(engine):
+    a = engine.ask("2023年2月30日这一天张元升都忙了哪些事？")
+    assert a.answer.startswith("未在报纸中找到")

@@ -221,6 +221,12 @@ class MeetingRecords:
     def _meetings_of(self, r: Route, date_from, date_to) -> RecordAnswer | None:
         roles = [r.role] if r.role in _ROLE_QUESTIONS else None
         date_from, date_to = period(r.year, date_from, date_to)
+        if r.date:
+            try:
+                day = dt.date(*r.date)
+            except ValueError:
+                return None  # 「2月30日」: no such day, so nothing happened on it
+            date_from, date_to = max(date_from or day, day), min(date_to or day, day)
         if _empty(date_from, date_to):
             return None
         found = self.store.meetings_of(r.person, roles=roles, date_from=date_from, date_to=date_to)

@@ -40,7 +40,7 @@ _ROLE_WORDS: list[tuple[MeetingRole, re.Pattern]] = [
     ("inspector", re.compile(r"调研|视察|检查|督导|考察|观摩|inspect|visit", re.I)),
 ]
 _ASKS_PERSON_MEETINGS = re.compile(
-    r"(哪些|什么|哪几[场次个]?|别的|其他|其它)[^\s，。？！,?]{0,4}(会议?|活动)|(会议?|活动)[^\s，。？！,?]{0,8}(哪些|哪几)|"
+    r"(哪些|什么|哪几[场次个]?|别的|其他|其它)[^\s，。？！,?]{0,4}(会议?|活动)|(?:忙|干|做)了?(?:哪些|什么)事|(会议?|活动)[^\s，。？！,?]{0,8}(哪些|哪几)|"
     r"\b(?:which|what|other)\s+(?:meetings?|events?|activities|activity|sessions?)\b", re.I)
 # What is left of a who-holds-this-post question once the post, the time and the asking are taken away.
 _POST_QUESTION_NOISE = re.compile(
@@ -220,7 +220,9 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
         # 「参加或主持过哪些会」 names two roles: the meetings in either, each with the role it printed
         joined = re.search(r"或者?|和|、|及|与|\bor\b|\band\b", q)
         role = roles[0][0] if roles and (len({r for r, _ in roles}) == 1 or not joined) else "any"
-        return Route("person_meetings", person=person, role=role, year=year, month=month)
+        day = _FULL_DATE.search(q)  # 「2023年2月25日这一天孙杰都忙了哪些事」: that day only
+        return Route("person_meetings", person=person, role=role, year=year, month=month,
+                     date=tuple(int(x) for x in day.groups()) if day else None)
     count = bool(_ASKS_COUNT.search(q))
     if not roles and _COUNTS_PEOPLE.search(q) and _NAMES_EVENT.search(q):
         return Route("meeting", role="any", person=person, title=title, year=year, month=month, ordinals=ordinals,
