@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.answer.followup import with_new_time
+from qa.answer.followup import TIME_PHRASE, with_new_time
 
 _ASK_ZH = r"谁|哪|什么|多少|几|何|吗|是否|怎样|怎么|如何"
 _ASK_EN = r"\b(?:who|whom|whose|what|which|where|when|how|did|was|were|is|are)\b"
@@ -22,8 +22,7 @@ _ASK = re.compile(rf"{_ASK_ZH}|{_ASK_EN}", re.I)
 _CLAUSE_END = re.compile(r"(?<=[？?；;])\s*")
 _COMMA = re.compile(r"[，,、]\s*")
 # 「2022年和2025年…分别…」: the same ask for each of several years (or dates).
-_WHEN = r"(?:19|20)\d{2}年(?:\d{1,2}月|[春夏秋冬]天|年初|年中|年底|上半年|下半年)?"
-_EACH_YEAR = re.compile(rf"({_WHEN})\s*(?:和|与|及|、)\s*({_WHEN})")
+_EACH_YEAR = re.compile(rf"({TIME_PHRASE})\s*(?:和|与|及|、)\s*({TIME_PHRASE})")
 _EN_AND = re.compile(rf",?\s+and\s+(?={_ASK_EN})", re.I)
 _LEANS = re.compile(r"^(还有|另外|其他|其中|此外|同时|那|这|他|她|它|此)")
 _EN_BACK = re.compile(r"\b(it|its|he|she|him|her|they|them|their)\b", re.I)

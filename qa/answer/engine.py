@@ -187,7 +187,7 @@ class AnswerEngine:
         """One ask, already normalised: route it, answer from records, catalog or text."""
         people = self.records.known_people() if self.records else set()
         titles = set(self.records.known_titles()) if self.records and hasattr(self.records, "known_titles") else set()
-        q = with_archive_names(q, frozenset(people))
+        q = with_archive_names(q, people if isinstance(people, frozenset) else frozenset(people))
         if history and (again := with_new_time(history[-1].question, q)):
             q = normalise_question(again)  # 「那2024年呢？」 asks the last question for another time
         if is_english(q):

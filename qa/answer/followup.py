@@ -62,13 +62,15 @@ def resolve(question: str, focus: Focus | None, names_in_question: bool) -> str:
     return q
 
 
+# A time a question names: 2022年, 2023年4月, 2026年3月下旬, 2023年春天
+TIME_PHRASE = (r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?"
+               r"(?:上旬|中旬|下旬|初|底|年初|年中|年底|上半年|下半年|[春夏秋冬]天)?")
+_TIME_IN = re.compile(TIME_PHRASE)
 # 「那2024年呢？」「再往前，2022年2月呢？」: only a new time, the rest is the previous question
-_TIME_ONLY = re.compile(r"^(?:那么?|再往前|往前|之前|后来|到了?|换到)?[，,\s]*((?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?"
-                        r"(?:上旬|中旬|下旬|初|底|年初|年中|年底|上半年|下半年)?)"
+_TIME_ONLY = re.compile(r"^(?:那么?|再往前|往前|之前|后来|到了?|换到)?[，,\s]*(" + TIME_PHRASE + ")"
                         r"(?:的时候|时|那会儿?)?(?:又|的)?(?:呢|怎么样|是谁|又是谁|是什么|如何|(?:又)?(?:换成|变成|换)了?谁)?[？?。]?$")
 _EN_LEAD = re.compile(r"^(?:and|then|what about|how about)?\s*(?:earlier|later|before that|after that)?,?\s*(?:who|what|which)?\s*(?:was it|were they|is it)?\s*"
                       r"(?:in|by|for|on|during|as of)?\s*(?=(?:19|20)\d{2})", re.I)
-_TIME_IN = re.compile(r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?(?:上旬|中旬|下旬|初|底|年初|年中|年底|上半年|下半年)?")
 
 
 def with_new_time(previous: str, question: str) -> str | None:

@@ -8,6 +8,7 @@ import re
 from qa.answer.engine import Evidence, RecordAnswer, cn_date
 from qa.answer.followup import Focus
 from qa.answer.route import TITLES, Route
+from qa.answer.select import ASKS_OTHER_PARTY
 from qa.answer.when import REPORT_LAG, Window
 from qa.meetings.bodies import split_body
 from qa.meetings.models import ROLE_LABELS, Evidence as RecordEvidence, Meeting, MeetingMatch, RoleAnswer, TitleSpan
@@ -93,8 +94,6 @@ def _span_years(span: TitleSpan) -> str:
     return f"{first.year}年" if not last or last.year == first.year else f"{first.year}—{last.year}年"
 
 
-# 「会见了谁」: the question asks who was met, not who met
-_ASKS_OTHER_PARTY = re.compile(r"(?:会见|接见|会晤|看望|慰问|宴请|邀请|约见|拜访|接待|陪同)了?(?:谁|哪位|哪些人|哪几位)")
 # Roles users name loosely: 「参会」「到会」 for a report's 出席, and the other way round.
 _NEAR_ROLE = {"participant": ("attendee",), "attendee": ("participant",)}
 
@@ -106,9 +105,10 @@ class MeetingRecords:
         self.store = store
         self._people: set[str] | None = None
 
-    def known_people(self) -> set[str]:
+    def known_people(self) -> frozenset[str]:
+        # frozen: it keys the per-archive caches of the question readers (normalise.with_archive_names)
         if self._people is None:
-            self._people = set(self.store.known_people())
+            self._people = frozenset(self.store.known_people())
         return self._people
 
     def known_titles(self) -> set[str]:
@@ -171,7 +171,7 @@ class MeetingRecords:
                 return None
             attendances = said
         names = list(dict.fromkeys(a.person for a in attendances))
-        if r.person and names == [r.person] and _ASKS_OTHER_PARTY.search(question):
+        if r.person and names == [r.person] and ASKS_OTHER_PARTY.search(question):
             return None  # 「孙杰会见了谁」: not 孙杰 himself but whom he met, which the text names
         meeting, who = best.meeting, "、".join(names)
         label = ROLE_LABELS.get(role, "参加") if role else "参加"

@@ -54,6 +54,7 @@ def _naming(term: str) -> bool:
     return any(p.flag.startswith(_NAMING_TAGS) for p in pseg.lcut(term))
 
 
+@lru_cache(maxsize=4096)
 def everyday(term: str) -> bool:
     """A word common in Chinese at large (jieba's dictionary counts, from a general corpus)."""
     import jieba

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.answer.english import english_dates
 from qa.answer.when import question_window
 from typing import Literal
 
@@ -16,7 +17,7 @@ _ISSUE_NO = re.compile(r"第\s*(\d{3,5})\s*期|issue\s*(?:no\.?\s*)?(\d{3,5})", 
 _ASKS_DATE = re.compile(r"哪天|哪一天|日期|什么时候|何时|出版|when|date|published", re.I)
 _ASKS_ISSUE_NO = re.compile(r"第几期|哪一期|期号|which issue|issue number|issue no", re.I)
 _FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年|\bin\s+(?:\w+\s+)?((?:19|20)\d{2})\b", re.I)
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _MONTH = re.compile(r"(?:(?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
 _ORDINAL = re.compile(r"第\s*([0-9一二三四五六七八九十百]+)\s*次")
 
@@ -169,17 +170,14 @@ class Route:
 
 def _year_month(question: str) -> tuple[int | None, int | None]:
     m = _YEAR.search(question)
-    year = int(m.group(1) or m.group(2)) if m else None
+    year = int(m.group(1)) if m else None
     mm = _MONTH.search(question)
-    if mm is None and (en := re.search(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b", question)):
-        months = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
-        return year, months.index(en.group(1).lower()) + 1
     return year, int(mm.group(1)) if mm else None
 
 
 def route(question: str, known_people: set[str], known_titles: set[str] = frozenset()) -> Route:
     """Decide how to answer; `known_people` and `known_titles` are the archive's vocabularies (longest wins)."""
-    q = question.strip()
+    q = english_dates(question.strip())  # "in June 2022" is 2022年6月 for every reader below
     year, month = _year_month(q)
     ordinals = tuple(_ORDINAL.findall(q))
     person = next((p for p in sorted(known_people, key=len, reverse=True) if p in q), None)

@@ -252,8 +252,9 @@ ROLE_VERBS = re.compile(
 )
 
 
-# A verb the question puts before its 谁: it asks for the one the verb is done to (会见了谁, 看望了哪些人)
-_VERB_THEN_WHO = re.compile(r"(会见|接见|会晤|看望|慰问|宴请|邀请|约见|拜访|接待)了?(?:谁|哪位|哪些人|哪几位)")
+# A verb the question puts before its 谁: it asks for the one the verb is done to (会见了谁, 看望了哪些人), not
+# for who did it
+ASKS_OTHER_PARTY = re.compile(r"(会见|接见|会晤|看望|慰问|宴请|邀请|约见|拜访|接待|陪同)了?(?:谁|哪位|哪些人|哪几位)")
 
 
 def who_answer(question: str, sentence: str, people: set[str] | frozenset[str] = frozenset()) -> list[str]:
@@ -261,7 +262,7 @@ def who_answer(question: str, sentence: str, people: set[str] | frozenset[str] =
     the question's own role verb (「副区长毕安传陪同」 → 毕安传). [] when the sentence does not say."""
     verbs = {m.group(0)[:2] for m in ROLE_VERBS.finditer(question)}
     found: list[str] = []
-    if (after := _VERB_THEN_WHO.search(question)) and after.group(1) in sentence:
+    if (after := ASKS_OTHER_PARTY.search(question)) and after.group(1) in sentence:
         # 「孙杰会见了谁」 asks whom he met: the names after the verb (会见了…董事长钟离嘉禾一行)
         clause = re.split(r"[，。；：]", sentence[sentence.index(after.group(1)) + len(after.group(1)):])[0]
         names = [n for n in sorted(people, key=len, reverse=True) if n in clause]

@@ -14,17 +14,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from qa.answer.english import english_dates
+
 # How long after an event its report may appear (a year's figures are printed the next January).
 REPORT_LAG = dt.timedelta(days=45)
-_MONTHS = "january february march april may june july august september october november december".split()
 _DAY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 _MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?![\d至到\-—~])")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!度)")
-_EN_DAY = re.compile(
-    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r"),?\s+((?:19|20)\d{2})\b"
-    r"|\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b", re.I)
-_EN_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:of\s+)?((?:19|20)\d{2})\b", re.I)
-_EN_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 
 
 @dataclass(frozen=True)
@@ -53,24 +49,17 @@ def question_window(question: str, slack_days: int = 1) -> Window | None:
     """The most precise time the question names; None when it names none.
 
     A day gets `slack_days` either side: a report's 昨日 and a reader's date can differ by one.
+    English dates are read as the paper writes them first (qa.answer.english.english_dates).
     """
+    question = english_dates(question)
     for m in _DAY.finditer(question):
         if day := _day(int(m.group(1)), int(m.group(2)), int(m.group(3))):
-            slack = dt.timedelta(days=slack_days)
-            return Window(day - slack, day + slack, "day")
-    for m in _EN_DAY.finditer(question):
-        d, mon, y = (m.group(1), m.group(2), m.group(3)) if m.group(2) else (m.group(5), m.group(4), m.group(6))
-        if day := _day(int(y), _MONTHS.index(mon.lower()) + 1, int(d)):
             slack = dt.timedelta(days=slack_days)
             return Window(day - slack, day + slack, "day")
     for m in _MONTH.finditer(question):
         if w := _month(int(m.group(1)), int(m.group(2))):
             return w
-    if m := _EN_MONTH.search(question):
-        return _month(int(m.group(2)), _MONTHS.index(m.group(1).lower()) + 1)
     years = {int(y) for y in _YEAR.findall(question)}
-    if not re.search(r"[\u4e00-\u9fff]", question):
-        years |= {int(y) for y in _EN_YEAR.findall(question)}
     if len(years) == 1:
         y = years.pop()
         return Window(dt.date(y, 1, 1), dt.date(y, 12, 31), "year")

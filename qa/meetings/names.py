@@ -166,7 +166,6 @@ def name_shaped(text: str) -> bool:
     )
 
 
-
 def is_title(text: str) -> bool:
     """Text that ends like a job title (`区委副书记`, `副区长`, `宣讲团成员`)."""
     if not 2 <= len(text) <= 30 or text.endswith(_FALSE_TITLE_ENDINGS):
