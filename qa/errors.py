@@ -47,3 +47,7 @@ class BadQuestion(QAError):
 
 class ConfigError(QAError):
     """Settings that cannot work together."""
+
+
+class ArchiveMigrationFailed(QAError):
+    """The stores of an index built before the one archive database could not be moved into it; they were left as they were."""

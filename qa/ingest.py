@@ -34,7 +34,7 @@ from qa.index.bm25 import BM25Doc, BM25Index, words_digest
 from qa.index.chunk import chunk_issue, embed_text, make_splitter
 from qa.index.embed import EmbedderIdentity, identity_of, make_embedder
 from qa.index.embed_cache import EmbeddingCache
-from qa.index.manifest import MANIFEST_FILE, Manifest
+from qa.index.manifest import Manifest
 from qa.index.names import person_names
 from qa.index.store import (
     check_embedder,
@@ -71,11 +71,10 @@ class IssueSink(Protocol):
 
 
 def default_sinks(settings: Settings) -> list[IssueSink]:
-    """The sinks `qa ingest` feeds by default: the article catalog and the meeting records."""
-    from qa.catalog import Catalog
+    """The sinks `qa ingest` feeds by default: the meeting records (the catalog reads the manifest's own rows)."""
     from qa.meetings.store import MeetingStore
 
-    return [Catalog.open(settings.index_dir), MeetingStore.from_settings(settings)]
+    return [MeetingStore.from_settings(settings)]
 
 
 def sink_name(sink: IssueSink) -> str:
@@ -143,20 +142,23 @@ def _vectors(texts: list[str], embedder: BaseEmbedding, identity: EmbedderIdenti
 
 
 def _rebuild_storage(settings: Settings, sinks: list[IssueSink]) -> None:
-    """Forget the whole index (not the embedding cache): Chroma collection, manifest, BM25, and what the sinks hold of it."""
+    """Forget the whole index (not the embedding cache): Chroma collection, manifest, BM25, and what the sinks hold of it.
+
+    The manifest's tables are emptied, not its file deleted: the sinks may keep their records in the same
+    archive database, on connections already open.
+    """
     index_dir = Path(settings.index_dir)
     if Manifest.exists(index_dir):
         old = Manifest(index_dir)
         try:
             sources = [r.source for r in old.files()] + ([old.pending] if old.pending else [])
+            for source in sources:
+                for sink in sinks:
+                    sink.remove_source(source)
+            old.clear()
         finally:
             old.close()
-        for source in sources:
-            for sink in sinks:
-                sink.remove_source(source)
     drop_collection(chroma_client(settings), settings.chroma.collection)
-    for name in (MANIFEST_FILE, MANIFEST_FILE + "-wal", MANIFEST_FILE + "-shm"):
-        (index_dir / name).unlink(missing_ok=True)
     shutil.rmtree(index_dir / BM25_DIR, ignore_errors=True)
 
 

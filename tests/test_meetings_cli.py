@@ -32,7 +32,7 @@ def test_空库时qa_meetings自动从seeds建立并列出所有会议(run, tmp_
     assert "奇瑞项目推进工作专题会议" in result.output
     assert "主持：韩世军" in result.output
     assert "来源：第2415期 2021-11-04" in result.output
-    assert (tmp_path / "index_store" / "meetings.sqlite").exists()
+    assert (tmp_path / "index_store" / "archive.sqlite").exists()
     again = run("meetings")
     assert "会议记录库为空" not in again.output
 

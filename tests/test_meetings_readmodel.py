@@ -24,7 +24,7 @@ NEW_ISSUE = """2025 年 3 月 4 日 星期二
 NEW_QUESTION = "全区春季森林防火工作会议由谁主持？"
 NEW_ARTICLE = "3220-01"
 # Tables only the records hold: a lookup answered from memory touches none of them.
-RECORD_TABLES = re.compile(r"\b(meetings|attendances|person_titles|issues)\b")
+RECORD_TABLES = re.compile(r"\b(meetings|attendances|person_titles|meeting_files)\b")
 
 
 def _lookups(store: MeetingStore) -> list:
@@ -46,7 +46,7 @@ def _lookups(store: MeetingStore) -> list:
 
 @pytest.fixture()
 def store(tmp_path, seed_issues):
-    s = MeetingStore(tmp_path / "meetings.sqlite")
+    s = MeetingStore(tmp_path / "archive.sqlite")
     for issue in seed_issues.values():
         s.upsert_issue(issue)
     yield s
@@ -88,7 +88,7 @@ def test_新导入的一期下一次查询就能看到_只解析这一期(store)
 def test_另一个连接写入的期次也能看到(store, tmp_path):
     # `qa ingest`, or the web app's upload, writes through a connection of its own
     assert _chairs(store) == {}
-    with MeetingStore(tmp_path / "meetings.sqlite") as other:
+    with MeetingStore(tmp_path / "archive.sqlite") as other:
         other.upsert_issue(parse_text(NEW_ISSUE, source="uploads/3220.txt", sha256="new"))
         assert _chairs(store) == {NEW_ARTICLE: ["孙杰"]}
         other.remove_source("uploads/3220.txt")

@@ -1,4 +1,4 @@
-"""The SQLite store: an idempotent ingestion sink, schema migrations, and meeting lookups by question."""
+"""The meeting store: an idempotent ingestion sink in the archive database, and meeting lookups by question."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 
 from qa.corpus import parse_text
 from qa.meetings import store as store_module
-from qa.meetings.migrations import MIGRATIONS
 from qa.meetings.store import MeetingStore
 
 ISSUE_TEXT = """2021 年 11 月 4 日 农历九月三十 星期四
@@ -30,7 +29,7 @@ def _counts(store: MeetingStore) -> tuple[int, int, int]:
 
 @pytest.fixture()
 def store(tmp_path):
-    s = MeetingStore(tmp_path / "index_store" / "meetings.sqlite")
+    s = MeetingStore(tmp_path / "index_store" / "archive.sqlite")
     yield s
     s.close()
 
@@ -101,16 +100,6 @@ def test_删除来源后其会议和职务全部消失(store, seed_issues):
     store.remove_source("seeds/not-there.txt")
 
 
-def test_迁移按编号只执行一次且记录在库(tmp_path):
-    path = tmp_path / "m.sqlite"
-    MeetingStore(path).close()
-    again = MeetingStore(path)
-    rows = again.db.execute("SELECT version, name FROM _migrations ORDER BY version").fetchall()
-    assert rows == [(n, m.__name__) for n, m in enumerate(MIGRATIONS, 1)]
-    assert again.schema_version == len(MIGRATIONS)
-    again.close()
-
-
 def test_记录在重新打开后仍在(tmp_path, seed_issues):
     path = tmp_path / "m.sqlite"
     with MeetingStore(path) as s:
@@ -125,7 +114,7 @@ def test_从设置得到索引目录下的数据库(tmp_path):
 
     with MeetingStore.from_settings(Settings(index_dir=tmp_path / "idx")) as s:
         assert s.is_empty()
-    assert (tmp_path / "idx" / "meetings.sqlite").exists()
+    assert sorted(p.name for p in (tmp_path / "idx").glob("*.sqlite")) == ["archive.sqlite"]  # the one archive
 
 
 QUESTIONS = [

@@ -39,11 +39,14 @@ class ArchiveIndex:
 
     def __init__(self, settings: Settings, embedder: BaseEmbedding):
         index_dir = Path(settings.index_dir)
-        if not Manifest.exists(index_dir):
+        manifest = Manifest(index_dir) if Manifest.exists(index_dir) else None
+        if manifest is None or manifest.embedder is None:  # no archive, or one with meeting records only (`qa meetings`)
+            if manifest is not None:
+                manifest.close()
             raise IndexMissing(f"{index_dir} 中还没有索引：请先运行 qa ingest 导入报纸。")
         self.settings = settings
         self.embedder = embedder
-        self.manifest = Manifest(index_dir)
+        self.manifest = manifest
         identity = identity_of(embedder)
         check_embedder(self.manifest.embedder, identity)
         self.client = chroma_client(settings)

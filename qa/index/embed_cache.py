@@ -1,6 +1,10 @@
 """Passage embeddings cached by (embedder id, text hash) in SQLite, so unchanged text is never embedded twice.
 
 A changed issue usually keeps most of its articles; a rebuilt index keeps all of them.
+
+A file of its own (`embeddings.sqlite`), not a table of the archive database (qa.archive_db): it is a
+cache, not archive data. Deleting it loses nothing but embedding time, a rebuild of the index must
+not empty it, and several index directories (the eval's splits, the benches) share one.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""The ingestion manifest (SQLite in the index directory): which files are indexed, their articles and chunks.
+"""The ingestion manifest: which files are indexed, their articles and chunks (tables of the archive database).
 
 A file counts as indexed only once its row in `files` exists; that row is written in
 the same transaction as its chunks and articles, after its vectors are in Chroma. The
 `generation` counter changes with every change, so derived data (BM25) knows it is stale.
+The catalog (qa.catalog) reads issues and articles from these same rows.
 """
 
 from __future__ import annotations
@@ -17,72 +18,10 @@ from typing import Iterator
 
 from llama_index.core.schema import TextNode
 
+from qa import archive_db
 from qa.corpus.models import Article, Issue
 from qa.index.embed import EmbedderIdentity
 
-MANIFEST_FILE = "manifest.sqlite"
-
-
-def _m001_initial(db: sqlite3.Connection) -> None:
-    db.executescript(
-        """
-        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE TABLE files (
-            source TEXT PRIMARY KEY,
-            sha256 TEXT NOT NULL,
-            issue_no INTEGER,
-            date TEXT,
-            date_inferred INTEGER NOT NULL,
-            n_articles INTEGER NOT NULL,
-            n_chunks INTEGER NOT NULL,
-            ingested_at TEXT NOT NULL
-        );
-        CREATE TABLE articles (
-            source TEXT NOT NULL,
-            article_id TEXT NOT NULL,
-            ord INTEGER NOT NULL,
-            article TEXT NOT NULL,
-            PRIMARY KEY (source, article_id)
-        );
-        CREATE INDEX articles_id ON articles (article_id);
-        CREATE TABLE chunks (
-            id TEXT PRIMARY KEY,
-            source TEXT NOT NULL,
-            article_id TEXT NOT NULL,
-            ord INTEGER NOT NULL,
-            node TEXT NOT NULL
-        );
-        CREATE INDEX chunks_source ON chunks (source, ord);
-        CREATE TABLE sink_done (
-            sink TEXT NOT NULL,
-            source TEXT NOT NULL,
-            sha256 TEXT NOT NULL,
-            PRIMARY KEY (sink, source)
-        );
-        INSERT INTO meta (key, value) VALUES ('generation', '0');
-        """
-    )
-
-
-def _m002_identity(db: sqlite3.Connection) -> None:
-    """Issue identity by content, article-id prefixes of their own, and runs not yet finished."""
-    db.executescript(
-        """
-        ALTER TABLE files ADD COLUMN content_key TEXT;
-        CREATE INDEX files_content_key ON files (content_key);
-        CREATE INDEX files_masthead ON files (issue_no, date);
-        CREATE TABLE id_prefixes (source TEXT PRIMARY KEY, prefix TEXT NOT NULL UNIQUE);
-        """
-    )
-    # Files indexed before: their articles already carry ids; keep them.
-    rows = db.execute("SELECT source, MIN(article_id) FROM articles GROUP BY source").fetchall()
-    db.executemany(
-        "INSERT OR IGNORE INTO id_prefixes (source, prefix) VALUES (?, ?)",
-        [(source, article_id.rsplit("-", 1)[0]) for source, article_id in rows],
-    )
-
-
-MIGRATIONS = [_m001_initial, _m002_identity]
 _FILE_COLUMNS = "source, sha256, issue_no, date, date_inferred, n_articles, n_chunks, content_key"
 
 
@@ -101,23 +40,15 @@ class FileRecord:
 
 
 class Manifest:
-    """Open (and create or migrate) the manifest of one index directory."""
+    """The manifest of one index directory, on a connection of its own to the archive database (created or migrated)."""
 
     def __init__(self, index_dir: Path | str):
-        Path(index_dir).mkdir(parents=True, exist_ok=True)
-        self.path = Path(index_dir) / MANIFEST_FILE
-        self.db = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self.db:
-                migration(self.db)
-                self.db.execute(f"PRAGMA user_version = {number}")
+        self.path = archive_db.path_in(index_dir)
+        self.db = archive_db.connect(self.path)
 
     @staticmethod
     def exists(index_dir: Path | str) -> bool:
-        return (Path(index_dir) / MANIFEST_FILE).exists()
+        return archive_db.exists(index_dir)
 
     def close(self) -> None:
         self.db.close()
@@ -247,6 +178,14 @@ class Manifest:
             self.db.execute("DELETE FROM sink_done WHERE source = ?", (source,))
             self._bump()
 
+    def clear(self) -> None:
+        """Forget every indexed file, their ids, runs and the embedder (a rebuild); the generation moves on."""
+        with self.db:
+            for table in ("files", "articles", "chunks", "sink_done", "id_prefixes"):
+                self.db.execute(f"DELETE FROM {table}")
+            self.db.execute("DELETE FROM meta WHERE key != 'generation'")
+            self._bump()
+
     def record(self, issue: Issue, nodes: list[TextNode], sinks: list[str], content_key: str | None = None) -> None:
         """Record a file as indexed, with its articles and chunks, in one transaction."""
         with self.db:
@@ -263,7 +202,7 @@ class Manifest:
                 [(name, issue.source, issue.sha256) for name in sinks],
             )
             self.db.execute(
-                f"INSERT OR REPLACE INTO files ({_FILE_COLUMNS}, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO files ({_FILE_COLUMNS}, masthead, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     issue.source,
                     issue.sha256,
@@ -273,6 +212,7 @@ class Manifest:
                     len(issue.articles),
                     len(nodes),
                     content_key,
+                    issue.masthead,
                     dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 ),
             )
@@ -336,17 +276,20 @@ def _record(row) -> FileRecord:
     )
 
 
-def files_recorded(index_dir) -> int:
-    """How many files a (possibly still running) ingest has recorded, read without disturbing it (read-only,
-    1 s timeout); 0 before the manifest exists. For progress and crash checks from another process."""
-    import sqlite3
-    from pathlib import Path
-
-    path = Path(index_dir) / MANIFEST_FILE
+def peek(index_dir, sql: str) -> tuple | None:
+    """The first row a query finds in an index directory's archive, read without disturbing a running ingest
+    (read-only, 1 s timeout); None before the archive or its tables exist. For checks from another process."""
+    path = archive_db.path_in(index_dir)
     if not path.exists():
-        return 0
+        return None
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as db:
-            return db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+            return db.execute(sql).fetchone()
     except sqlite3.OperationalError:
-        return 0  # tables not created yet
+        return None  # tables not created yet
+
+
+def files_recorded(index_dir) -> int:
+    """How many files a (possibly still running) ingest has recorded, for progress and crash checks."""
+    row = peek(index_dir, "SELECT COUNT(*) FROM files")
+    return row[0] if row else 0

@@ -10,7 +10,7 @@ parses nothing and reads no row.
 It is refreshed when the store's generation changes: this connection's own writes (the
 store tells it which files it wrote) or any other connection's commits (SQLite's
 `PRAGMA data_version`; `qa ingest` and the web app's uploads write through connections of
-their own). A refresh re-reads only the issue files whose row in `issues` changed (row id,
+their own). A refresh re-reads only the issue files whose row in `meeting_files` changed (row id,
 hash, extractor version, ingest time) and rebuilds the lookups from memory, so adding a
 few issues to a large archive parses only theirs.
 
@@ -248,7 +248,7 @@ class ReadModel:
     def _stamps(self) -> dict[str, Stamp]:
         """Each stored issue file's version: a rewrite gets a new row (its id reused only for the last row, when
         its ingest time and hash then tell it apart; a rewrite by this connection is marked dirty besides)."""
-        rows = self.db.execute("SELECT source, rowid, sha256, extractor_version, ingested_at FROM issues").fetchall()
+        rows = self.db.execute("SELECT source, rowid, sha256, extractor_version, ingested_at FROM meeting_files").fetchall()
         return {source: tuple(rest) for source, *rest in rows}
 
     def _load(self, sources: list[str], stamps: dict[str, Stamp], *, everything: bool) -> dict[str, IssueRecords]:

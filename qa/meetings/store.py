@@ -1,7 +1,8 @@
-"""Meeting records in SQLite: an ingestion sink (upsert_issue/remove_source) with the queries answers need.
+"""Meeting records in the archive database: an ingestion sink (upsert_issue/remove_source) with the queries answers need.
 
-SQLite is where the records live; questions are answered from the read model
-(qa.meetings.readmodel), which holds them parsed in memory until the store changes.
+The archive database (qa.archive_db) is where the records live, beside the issues and articles
+they come from; questions are answered from the read model (qa.meetings.readmodel), which holds
+them parsed in memory until the store changes.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+from qa import archive_db
 from qa.corpus.models import Issue
 from qa.meetings import query
 from qa.meetings.bodies import default_body, split_body
 from qa.meetings.extract import EXTRACTOR_VERSION, extract_issue
-from qa.meetings.migrations import migrate
 from qa.meetings.readmodel import ReadModel, Snapshot
 from qa.meetings.models import (
     Meeting,
@@ -30,7 +31,6 @@ from qa.meetings.models import (
     Venue,
 )
 
-DB_FILE = "meetings.sqlite"
 # holders_of's default: the body the asked title means (即墨区 for 区长); pass body=None for all.
 DEFAULT_BODY = object()
 
@@ -40,7 +40,7 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 class MeetingStore:
-    """The meeting records of every ingested issue; one SQLite file inside the index directory."""
+    """The meeting records of every ingested issue, in the index directory's archive database."""
 
     # The ingest manifest remembers which sinks saw which file by this name: a new extractor
     # version is a new name, so the next `qa ingest` hands every file to the new extractor.
@@ -49,19 +49,19 @@ class MeetingStore:
     def __init__(self, db: Path | str | sqlite3.Connection):
         if isinstance(db, sqlite3.Connection):
             self.db = db
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.schema_version = archive_db.migrate(self.db)
         else:
-            Path(db).parent.mkdir(parents=True, exist_ok=True)
-            # The web app answers from worker threads; the lock serialises use of the one connection.
-            self.db = sqlite3.connect(str(db), check_same_thread=False)
+            self.db = archive_db.connect(db)
+            self.schema_version = archive_db.version(self.db)
+        # The web app answers from worker threads; the lock serialises use of the one connection.
         self.lock = threading.RLock()
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self.schema_version = migrate(self.db)
         self.read_model = ReadModel(self.db, self.lock)
 
     @classmethod
     def from_settings(cls, settings) -> MeetingStore:
-        """The store at `<index_dir>/meetings.sqlite`."""
-        return cls(Path(settings.index_dir) / DB_FILE)
+        """The store in the index directory's archive database."""
+        return cls(archive_db.path_in(settings.index_dir))
 
     def close(self) -> None:
         self.db.close()
@@ -76,7 +76,8 @@ class MeetingStore:
     def upsert_issue(self, issue: Issue) -> None:
         """Replace everything extracted from `issue.source` with what this version of the issue says."""
         with self.lock:
-            row = self.db.execute("SELECT sha256, extractor_version FROM issues WHERE source = ?", (issue.source,)).fetchone()
+            row = self.db.execute("SELECT sha256, extractor_version FROM meeting_files WHERE source = ?",
+                                  (issue.source,)).fetchone()
         if row == (issue.sha256, EXTRACTOR_VERSION):
             return
         # People already in the archive help read lists and names run together in this issue. Read from
@@ -87,11 +88,10 @@ class MeetingStore:
     def replace_meetings(self, issue: Issue, meetings: list[Meeting]) -> None:
         """Store given meetings as all that `issue.source` holds (upsert_issue with extraction done)."""
         with self.lock, self.db:
-            self.db.execute("DELETE FROM issues WHERE source = ?", (issue.source,))
+            self.db.execute("DELETE FROM meeting_files WHERE source = ?", (issue.source,))
             self.db.execute(
-                "INSERT INTO issues (source, sha256, issue_no, issue_date, extractor_version, ingested_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (issue.source, issue.sha256, issue.issue_no, _iso(issue.date), EXTRACTOR_VERSION,
-                 dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
+                "INSERT INTO meeting_files (source, sha256, extractor_version, ingested_at) VALUES (?, ?, ?, ?)",
+                (issue.source, issue.sha256, EXTRACTOR_VERSION, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
             )
             for meeting in meetings:
                 self.db.execute(
@@ -112,14 +112,14 @@ class MeetingStore:
     def remove_source(self, source: str) -> None:
         """Forget an issue file and everything extracted from it."""
         with self.lock, self.db:
-            self.db.execute("DELETE FROM issues WHERE source = ?", (source,))
+            self.db.execute("DELETE FROM meeting_files WHERE source = ?", (source,))
         self.read_model.wrote([source])
 
     def clear(self) -> None:
         """Forget every issue (before a rebuild)."""
         with self.lock, self.db:
-            self.db.execute("DELETE FROM issues")
-        self.read_model.wrote([])  # every file is gone from `issues`: the refresh drops them all
+            self.db.execute("DELETE FROM meeting_files")
+        self.read_model.wrote([])  # every file is gone from `meeting_files`: the refresh drops them all
 
     # -- inventory -------------------------------------------------------------------------------
     def _rows(self, sql: str, params: Iterable = ()) -> list[tuple]:
@@ -128,10 +128,10 @@ class MeetingStore:
 
     def sources(self) -> dict[str, str]:
         """Ingested issue files and their content hashes."""
-        return dict(self._rows("SELECT source, sha256 FROM issues ORDER BY source"))
+        return dict(self._rows("SELECT source, sha256 FROM meeting_files ORDER BY source"))
 
     def is_empty(self) -> bool:
-        return not self._rows("SELECT 1 FROM issues LIMIT 1")
+        return not self._rows("SELECT 1 FROM meeting_files LIMIT 1")
 
     def _records(self) -> Snapshot:
         """The records as they are now (parsed once per change of the store, not per question)."""
