@@ -57,6 +57,8 @@ _DANGLING = re.compile(r"^(?:那么|那)?(?:他|她|它|该|(?:那次|这次|此
 _WHO_AGAIN = re.compile(r"(?:他们|她们)?(?:都|分别|具体|各)?(?:是谁|是哪些人?|是哪几位|有谁|有哪些人?|叫什么)[？?]?")
 # A turn that carries on from the one before: 「见完之后签了个什么项目」「会后又去了哪里」
 _GOES_ON = re.compile(r"^(?:[见看开谈签]完(?:之后|以后|后)|之后|然后|随后|接着|后来|会后|当时|那时|那天|当天)")
+# "headed", "ran": holding the post an English question names through its office
+_HEADED = re.compile(r"\b(?:headed|heads|ran|runs|led|leads|was put in charge of|was in charge of)\b", re.I)
 # An English input that asks something; "alert(1)" does not.
 _ASKS_SOMETHING = re.compile(r"\?|\b(?:who|whom|whose|what|when|where|which|how|did|does|do|is|are|was|were|list|name)\b", re.I)
 _TIME_WORDS = re.compile(r"(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?(?:上午|下午|晚上|前后|初|底|中旬|上旬|下旬)?"
@@ -195,8 +197,14 @@ class AnswerEngine:
             # (its dates are read by english_dates: "September" is not a word to look up)
             cues = self.bridge.cues(GLOSSARY_RE.sub(" ", english_dates(q))) if self.bridge is not None else []
             # "Pingdu", "Desheng Group": names the archive prints, spelled in pinyin
+            english = q
             q = chinese_cues(q, people, self.bridge.spelled if self.bridge is not None else None)
-            q = f"{q} {' '.join(c for c in cues if c not in q)}".strip()
+            plain, q = q, f"{q} {' '.join(c for c in cues if c not in q)}".strip()
+            if self.bridge is not None and (post := self.bridge.post_of(english_dates(english), titles)):
+                # "who headed the emergency management bureau": who held its head's post (asked without the
+                # dictionary's cues, which are no part of the post), else the post is one more cue
+                held = f"{_HEADED.sub('was', plain)} {post}"
+                q = held if route(held, people, titles).kind == "title_holder" else f"{q} {post}"
         focus = Focus(**history[-1].focus) if history and history[-1].focus else None
         has_name = any(p in q for p in people)
         resolved = resolve(q, focus, has_name)

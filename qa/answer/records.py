@@ -10,7 +10,7 @@ from qa.answer.followup import Focus
 from qa.answer.route import TITLES, Route
 from qa.answer.select import ASKS_OTHER_PARTY
 from qa.answer.when import REPORT_LAG, Window
-from qa.meetings.bodies import split_body
+from qa.meetings.bodies import same_post, split_body
 from qa.meetings.models import ROLE_LABELS, Evidence as RecordEvidence, Meeting, MeetingMatch, RoleAnswer, TitleSpan
 from qa.meetings.query import role_answer
 from qa.meetings.store import MeetingStore
@@ -270,6 +270,10 @@ class MeetingRecords:
         if _empty(start, end):
             return None
         holders = self.store.holders_of(r.title, date_from=start, date_to=end)
+        # the same office's post printed long or short (区住建局局长, 区住房城乡建设局局长): one post
+        for other in sorted(t for t in self.known_titles() if t != r.title and same_post(r.title, t)):
+            seen = {h.person for h in holders}
+            holders = holders + [h for h in self.store.holders_of(other, date_from=start, date_to=end) if h.person not in seen]
         if not holders:
             # 「区委组织部部长」 asked where the paper prints 「区委常委、组织部部长」: the post under a shorter
             # printed name the archive knows, in the same body

@@ -193,7 +193,10 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
 
     titles = set(TITLES) | {t for t in known_titles if len(t) >= 2}
     head = head_of(q, known_titles) or in_charge_of(q, known_titles)
-    title = head[0] if head else next((t for t in sorted(titles, key=len, reverse=True) if t in q), None)
+    # a district office's post asked without its 区 (「住建局局长」) is the district's
+    printed = {t: t for t in titles} | {t[1:]: t for t in titles if t.startswith("区") and len(t) > 4 and t[1:] not in titles}
+    said = None if head else next((t for t in sorted(printed, key=len, reverse=True) if t in q), None)
+    title = head[0] if head else printed.get(said)
     if title is None and "的" in q:
         # 「即墨区政协的主席」 names the post 区政协主席
         title = next((t for t in sorted(titles, key=len, reverse=True) if len(t) >= 3 and t in q.replace("的", "")), None)
@@ -205,7 +208,7 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
     # what the question says besides the post (as written, with its place, or contracted: 胶州市长)
     rest = q.replace(head[1], "") if head else q
     rest = rest.replace("的", "")
-    for written in (title, re.sub(r"(市|区)\1", r"\1", title or ""), bare):
+    for written in (title, re.sub(r"(市|区)\1", r"\1", title or ""), bare, said):
         rest = rest.replace(written, "") if written else rest
     if (title and _ASKS_WHO.search(q) and not any(p.search(q) for _, p in _ROLE_WORDS)
             and len(_POST_QUESTION_NOISE.sub("", rest)) <= 4):
