@@ -640,3 +640,13 @@ def test_问局长不带区字也是本区那个局的局长():
 
     r = route("2025年12月住建局局长是谁？", set(), {"区住建局局长"})
     assert (r.kind, r.title, r.year, r.month) == ("title_holder", "区住建局局长", 2025, 12)
+
+
+def test_问题里说出答案是哪一类东西():
+    from qa.answer.select import asked_noun
+
+    assert asked_noun("常委会最后作出了什么决定") == "决定"  # the sentence 「会议决定，…」 answers it
+    assert asked_noun("双方谈的是哪个项目") == "项目"  # 项目 keeps its 项
+    assert asked_noun("审议通过的是哪份方案") == "方案"  # 哪/份方案: the measure word goes
+    assert asked_noun("这家公司的主要产品有哪些") == "产品"
+    assert asked_noun("谁主持的会议") is None

@@ -20,6 +20,7 @@ from qa.answer.models import Answer, Citation
 from qa.answer.normalise import normalise_question, with_archive_names
 from qa.answer.route import TITLES, Route, route, with_place
 from qa.answer.select import (
+    asked_noun,
     ASKS_PHOTO,
     asked_post,
     post_holder,
@@ -354,6 +355,11 @@ class AnswerEngine:
             if picked:
                 candidates.insert(0, candidates.pop(picked))
         kind = asks(resolved)
+        noun = None if english else asked_noun(resolved)
+        if noun and any(noun in c.sentence for c in candidates[:4]):
+            # 「会议作出了什么决定」: the sentence that prints the kind of answer (会议决定，…) before the one
+            # that only names the meeting
+            candidates = sorted(candidates[:4], key=lambda c: noun not in c.sentence) + candidates[4:]
         best, short, ok = candidates[0], None, False
         # the best-scored sentence may not hold the figure asked for; the next ones might. The
         # sentence (with its headline) must itself hold enough of the question: an article about
