@@ -43,6 +43,16 @@ def period(year: int | None, date_from: dt.date | None, date_to: dt.date | None)
     return start, end
 
 
+# 「欧阳振华到潮海街道，检查了…」: the place a person's own clause says they went to
+_WENT_TO = re.compile(r"^(?:一行)?(?:先后)?(?:到|赴|前往|深入)([\u4e00-\u9fff]{2,16}?)(?:[，,。；、]|检查|调研|督导|察看|查看|走访|视察|考察|慰问|开展)")
+
+
+def _went_to(quote: str, person: str) -> str | None:
+    at = "".join(quote.split()).find(person)
+    m = _WENT_TO.match("".join(quote.split())[at + len(person):]) if at >= 0 else None
+    return "到" + m.group(1) if m else None
+
+
 def _empty(start: dt.date | None, end: dt.date | None) -> bool:
     return start is not None and end is not None and start > end
 
@@ -240,7 +250,10 @@ class MeetingRecords:
             when = cn_date(m.date) + ("前后" if m.date_approximate else "") if m.date else "日期不详"
             roles_text = "、".join(dict.fromkeys(ROLE_LABELS[x] for x in pm.roles))
             evidence = list(dict.fromkeys(_ev(a.evidence) for a in pm.attendances))
-            lines.append((f"- {when} {m.name}（{roles_text}）", evidence))
+            # 「区领导分别到镇街检查」: where this person went is in their own clause, not the event's name
+            went = [p for a in pm.attendances if (p := _went_to(a.evidence.quote, r.person)) and p not in m.name]
+            where = f"，{'、'.join(dict.fromkeys(went))}" if went else ""
+            lines.append((f"- {when} {m.name}（{roles_text}{where}）", evidence))
         # one meeting found: 「它在哪天开的」 next refers to it
         only = found[0].meeting if len(found) == 1 else None
         focus = Focus(person=r.person, meeting=only.name if only else None,

@@ -13,7 +13,7 @@ RouteKind = Literal["issue", "meeting", "person_meetings", "person_role", "title
 MeetingRole = Literal["chair", "attendee", "participant", "speaker", "leader", "observer", "accompany", "meet",
                       "witness", "inspector", "viewer", "any"]
 
-_ISSUE_NO = re.compile(r"第\s*(\d{3,5})\s*期|issue\s*(?:no\.?\s*)?(\d{3,5})", re.I)
+ISSUE_NO = re.compile(r"第\s*(\d{3,5})\s*期|issue\s*(?:no\.?\s*)?(\d{3,5})", re.I)
 _ASKS_DATE = re.compile(r"哪天|哪一天|日期|什么时候|何时|出版|when|date|published", re.I)
 _ASKS_ISSUE_NO = re.compile(r"第几期|哪一期|期号|which issue|issue number|issue no", re.I)
 _FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -72,6 +72,16 @@ _ASKS_FOR_NAMES = re.compile(
 _MEETING_HEAD = re.compile(r"[^，,。？?]{0,20}?(?:会|会议|活动|仪式|典礼|论坛|调研|视察|检查|签约)(?=[，,。？?是有的上中]|$)")
 
 
+def names_role(word: str) -> bool:
+    """Whether a word is one of the role verbs (主持, 出席…)."""
+    return any(p.search(word) for _, p in _ROLE_WORDS)
+
+
+def roles_named(question: str) -> set[MeetingRole]:
+    """The roles a question's verbs name, however they are used."""
+    return {role for role, _ in _roles(question)}
+
+
 def _roles(q: str) -> list[tuple[MeetingRole, bool]]:
     """The roles the question's verbs name, in _ROLE_WORDS order, each with whether it only modifies a noun.
 
@@ -88,6 +98,8 @@ def _roles(q: str) -> list[tuple[MeetingRole, bool]]:
              and not _ASKS_FOR_NAMES.search(q[max(0, m.start() - 4):m.start()]))
             # 「除了主持人，还有谁参加」: the chair is set aside, not asked for
             or re.search(r"除了?[^，,。？?]{0,6}$", q[:m.start()]) is not None
+            # "the meeting that Han Shijun chaired": an English relative clause says which meeting
+            or re.search(r"[A-Za-z\u4e00-\u9fff]\s+(?:that|which)\s+(?:\S+\s+){0,3}$", q[:m.start()], re.I) is not None
             for m in matches)
         out.append((role, modifier))
     return out
@@ -182,7 +194,7 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
     ordinals = tuple(_ORDINAL.findall(q))
     person = next((p for p in sorted(known_people, key=len, reverse=True) if p in q), None)
 
-    issue = _ISSUE_NO.search(q)
+    issue = ISSUE_NO.search(q)
     if issue and _ASKS_DATE.search(q):
         return Route("issue", issue_no=int(issue.group(1) or issue.group(2)))
     full = _FULL_DATE.search(q)
