@@ -650,3 +650,8 @@ def test_问题里说出答案是哪一类东西():
     assert asked_noun("审议通过的是哪份方案") == "方案"  # 哪/份方案: the measure word goes
     assert asked_noun("这家公司的主要产品有哪些") == "产品"
     assert asked_noun("谁主持的会议") is None
+
+
+def test_追问名字不是另一个问题():
+    parts = split_question("是哪个局的负责人上台作的汇报？叫什么名字？")
+    assert [p.text for p in parts] == ["是哪个局的负责人上台作的汇报，叫什么名字？"]

@@ -60,6 +60,8 @@ def _empty(start: dt.date | None, end: dt.date | None) -> bool:
 # A speaker question that names the kind of speech: only those the report says gave that one.
 _SPEECH_KIND = re.compile(r"作[^，。？]{0,6}报告|通报|汇报|辅导|授课|讲课|宣讲|领学")
 _OBSERVER_KIND = re.compile(r"列席指导")
+# Kinds of speech a user may name for one another: a report, a lecture
+_SPEECH_GROUPS = [("报告", "汇报", "通报"), ("辅导", "授课", "讲课", "宣讲", "领学")]
 
 
 def _clause_of(person: str, sentence: str, stops: str = "，；。") -> str:
@@ -176,7 +178,9 @@ class MeetingRecords:
         if kind:
             # 「谁作的工作报告」「谁通报了进展」「谁列席指导」: the one whose own clause says so, not everyone who
             # spoke or sat in; when no record says it, the text may (None: retrieval reads the report)
-            said = [a for a in attendances if kind.group(0)[-2:] in _clause_of(a.person, a.evidence.quote)]
+            # the user's word or its near ones (汇报 for one who 作工作报告; 宣讲 for one who 辅导)
+            words = next((g for g in _SPEECH_GROUPS if kind.group(0)[-2:] in g), (kind.group(0)[-2:],))
+            said = [a for a in attendances if any(w in _clause_of(a.person, a.evidence.quote) for w in words)]
             if not said:
                 return None
             attendances = said

@@ -65,7 +65,7 @@ _COUNTS_PEOPLE = re.compile(r"(?<!哪)(?:几|多少)\s*(?:个|位|名)?\s*(?:副
 _ASKS_FOR_NAMES = re.compile(
     r"谁|哪位|哪几位|哪(?:些|几个|个)(?:[区市省县镇]?领导|人|副|同志|嘉宾|负责人|干部|委员|代表|专家|区长|书记|主任|主席|成员)|"
     r"(?:领导|人员?|同志|嘉宾|负责人|干部|委员|代表|专家|成员)(?:都|还|分别|一共|共)?(?:有|是)(?:哪些|谁)|"
-    r"名单|(?:领导|人员|嘉宾|同志)[？?。]?$|who|which\b[\w\s-]{0,30}?\b(?:leaders?|officials?|people|persons?|members?|deput(?:y|ies)|mayors?)\b", re.I)
+    r"名单|(?:领导|人员|嘉宾|同志)[？?。]?$|哪[个家]?[\u4e00-\u9fff]{1,6}?的?(?:负责人|一把手|领导)|who|which\b[\w\s-]{0,30}?\b(?:leaders?|officials?|people|persons?|members?|deput(?:y|ies)|mayors?)\b", re.I)
 
 
 # what follows 「主持的」 when the verb says which meeting: a meeting or an event (座谈会, 活动, 仪式 …)

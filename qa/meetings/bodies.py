@@ -106,7 +106,7 @@ def default_body(title: str) -> str | None:
 
 def event_place(name: str) -> str | None:
     """The district or city an event belongs to when it is not the paper's own: `胶州市召开…` → 胶州市."""
-    m = re.match(r"^(?:青岛市)?(?P<place>[\u4e00-\u9fff]{2,3}?(?:新区|区|县|市))(?:召开|举行|举办|重点|.{0,20}?(?:会议|会))", name)
+    m = re.match(r"^(?:青岛市)?(?P<place>[\u4e00-\u9fff]{2,3}?(?:新区|区|县|市))(?:召开|举行|举办|重点|.{0,20}?(?:会议|会|仪式))", name)
     if not m:
         return None
     place = m.group("place")
