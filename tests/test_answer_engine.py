@@ -251,3 +251,17 @@ def test_问题说某人当过他从未任过的职务时_指出来而不作答(
 def test_问有几位某职务参加再问都是谁_名单只答一次(engine):
     a = engine.ask("奇瑞项目推进工作专题会有几位副区长参加？都是谁？")
     assert a.answer.count("毕安传") == 1
+
+
+def test_问某一期报道的会议只答那一期前后的(engine):
+    # 第2415期 (2021-11-04) reported the Chery meeting: asked through its issue, the same list comes back
+    a = engine.ask("第2415期报道的奇瑞项目推进工作专题会议，有哪些人出席？")
+    assert set(re.findall("张元升|辛启鑫|于澎", a.answer)) == {"张元升", "辛启鑫", "于澎"}
+    # an issue two years later reported no such meeting in the days before it
+    later = engine.ask("第2890期报道的奇瑞项目推进工作专题会议，有哪些人出席？")
+    assert later.mode == "abstain" or "张元升" not in later.answer
+
+
+def test_英文问题里修饰会议的从句不是问的角色(engine):
+    a = engine.ask("Which leaders attended the Chery project meeting that Han Shijun chaired?")
+    assert set(re.findall("张元升|辛启鑫|于澎|韩世军", a.answer)) == {"张元升", "辛启鑫", "于澎"}

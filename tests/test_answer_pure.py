@@ -71,3 +71,12 @@ def test_答案里改动的数字被删去():
 def test_由昨日推出的日期算作有据():
     g = ground.check("会议于2021年11月3日召开。", ["昨日下午召开会议。"], set(), allowed_dates={dt.date(2021, 11, 3)})
     assert g.ok and g.kept
+
+
+def test_分头行动的活动里某人自己去了哪里():
+    from qa.answer.records import _went_to
+
+    quote = "区人大常委会副主任吕方圆到移风店镇，区政协副主席钟立到段泊岚镇，分别检查了秋收秋种工作。"
+    assert _went_to(quote, "吕方圆") == "到移风店镇"
+    assert _went_to(quote, "钟立") == "到段泊岚镇"
+    assert _went_to("区长孙杰主持会议。", "孙杰") is None

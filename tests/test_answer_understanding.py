@@ -189,6 +189,37 @@ def test_英文词经双语词典找到报纸自己的中文词():
     assert bridge.cues("Who chaired the symposium on grassroots governance?") == ["座谈会", "基层", "治理"]
 
 
+def test_英文说的机关找到报纸印的局长职务连简称也认得():
+    from qa.answer.bridge import EnglishBridge
+
+    entries = [
+        {"simplified": "发展", "definitions": ["development", "to develop"]},
+        {"simplified": "改革", "definitions": ["reform"]},
+        {"simplified": "应急", "definitions": ["(attributive) emergency"]},
+        {"simplified": "管理", "definitions": ["to manage", "management"]},
+        {"simplified": "自然", "definitions": ["nature", "natural"]},
+        {"simplified": "资源", "definitions": ["resource"]},
+        {"simplified": "环境", "definitions": ["environment"]},
+    ]
+    bridge = EnglishBridge(lambda w: True, entries=lambda: entries)
+    titles = {"区发改局局长", "区应急局局长", "市应急局局长", "区自然资源局局长", "区生态环境分局局长", "区委书记"}
+    assert bridge.post_of("Who ran the development and reform bureau in 2026年3月?", titles) == "区发改局局长"
+    assert bridge.post_of("Who headed Jimo's emergency management bureau?", titles) == "区应急局局长"
+    assert bridge.post_of("Who headed the natural resources bureau?", titles) == "区自然资源局局长"
+    assert bridge.post_of("Who headed the tax bureau?", titles) is None  # no title spells it: no guess
+    assert bridge.post_of("Who chaired the meeting?", titles) is None  # no office named
+
+
+def test_同一个局的简称和全称是同一个职务():
+    from qa.meetings.bodies import same_post
+
+    assert same_post("区住建局局长", "区住房城乡建设局局长")
+    assert same_post("区教体局局长", "区教育体育局局长")
+    assert not same_post("区发改局局长", "区商务局局长")
+    assert not same_post("区应急局局长", "市应急局局长")  # another body's bureau
+    assert not same_post("区委书记", "区委副书记")
+
+
 def test_会议编号的中文数字写成阿拉伯数字():
     assert normalise_question("区十九届政府第八次常务会是哪天开的") == "区19届政府第8次常务会是哪天开的？"
 
@@ -602,3 +633,25 @@ def test_某天某人忙了哪些事_是问他那天的会议和活动():
 
     r = route("2024年3月8日这一天庞书晴都忙了哪些事？", {"庞书晴"})
     assert (r.kind, r.person, r.date) == ("person_meetings", "庞书晴", (2024, 3, 8))
+
+
+def test_问局长不带区字也是本区那个局的局长():
+    from qa.answer.route import route
+
+    r = route("2025年12月住建局局长是谁？", set(), {"区住建局局长"})
+    assert (r.kind, r.title, r.year, r.month) == ("title_holder", "区住建局局长", 2025, 12)
+
+
+def test_问题里说出答案是哪一类东西():
+    from qa.answer.select import asked_noun
+
+    assert asked_noun("常委会最后作出了什么决定") == "决定"  # the sentence 「会议决定，…」 answers it
+    assert asked_noun("双方谈的是哪个项目") == "项目"  # 项目 keeps its 项
+    assert asked_noun("审议通过的是哪份方案") == "方案"  # 哪/份方案: the measure word goes
+    assert asked_noun("这家公司的主要产品有哪些") == "产品"
+    assert asked_noun("谁主持的会议") is None
+
+
+def test_追问名字不是另一个问题():
+    parts = split_question("是哪个局的负责人上台作的汇报？叫什么名字？")
+    assert [p.text for p in parts] == ["是哪个局的负责人上台作的汇报，叫什么名字？"]

@@ -157,3 +157,10 @@ def test_外区的区委职务连着地名也属于外区():
     assert place_of("西海岸新区区委副书记") == "西海岸新区"
     assert place_of("城阳区区委书记") == "城阳区"
     assert place_of("区委书记") is None
+
+
+def test_外市报道里不带地名的市长是那个市的():
+    from qa.meetings.bodies import event_place
+
+    # 「莱西市重点项目集中签约」: its 市委副书记、市长 belongs to 莱西市, not 青岛市
+    assert event_place("莱西市2023年上半年重点项目集中签约仪式") == "莱西市"

@@ -36,15 +36,34 @@ _STOP = set(
 _REFERENCE = re.compile(r"^(?:variant of|old variant|see |surname |abbr\. for|used in |\(old\)|\(archaic\))", re.I)
 # How many Chinese words one English word may add, best first.
 PER_WORD = 1
+# How many of an English word's Chinese words spell out an office's title, and the share of the title's
+# own characters they must cover; set on dev (English who-held questions).
+POST_CUES = 8
+MIN_POST_SHARE = 0.75
+# The office an English question names, and the title of its head in the archive's words.
+_OFFICE = re.compile(r"\b(bureaus?|offices?|departments?|commissions?|administrations?)\b", re.I)
+_OFFICE_TITLE = {"bureau": "局长", "office": "主任", "department": "部长", "commission": "主任", "administration": "局长"}
+# What frames a title around its own part: the body before it, the office and post after it.
+_TITLE_FRAME = re.compile(r"^(?:即墨区|即墨|区|市)|(?:分局局长|局局长|局长|办公室主任|办主任|主任|部部长|部长)$")
+# English words that only say "who held it" or "the district's".
+_POST_GLUE = {"head", "ran", "run", "lead", "led", "charge", "put", "serv", "district", "jimo", "city", "chief", "director"}
 
 
 def stem(word: str) -> str:
     """A crude English stem, the same on both sides (questions, glosses): inspected → inspect, cities → city."""
     w = word.lower()
-    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+    # -es only after a hiss (taxes, branches); finances is finance + s
+    if w.endswith("es") and re.search(r"(?:s|x|z|ch|sh)es$", w) and len(w) >= 5:
+        return w[:-2]
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("s", "")):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             return w[: -len(suffix)] + repl
     return w
+
+
+def _root(word: str) -> str:
+    """development → develop, management → manage: the verb a dictionary glosses."""
+    return word[:-4] if word.endswith("ment") and len(word) > 7 else word
 
 
 def _words(text: str) -> list[str]:
@@ -162,6 +181,43 @@ class EnglishBridge:
             ranked = sorted(found, key=lambda zh: (-len(self._glosses[zh] & wanted), self._brevity[zh], -len(zh), zh))
             out += [zh for zh in ranked[:PER_WORD] if zh not in out]
         return out
+
+    def post_of(self, question: str, titles) -> str | None:
+        """The archive's title an English question names through its office: "the emergency management
+        bureau" → 区应急局局长, "development and reform bureau" → 区发改局局长.
+
+        Titles abbreviate (发改 is 发展和改革, 住建 住房和城乡建设), so a title is read character by
+        character: the share of its own part (without 区…局局长) whose characters begin or fill the
+        archive's words for the question's English words. The office noun says which titles compete
+        (bureau: …局局长). None when no title is covered well enough.
+        """
+        office = _OFFICE.search(question)
+        if office is None:
+            return None
+        suffix = _OFFICE_TITLE[office.group(1).lower().rstrip("s")]
+        by_word = self._build()
+        asked = [w for w in dict.fromkeys(_words(_OFFICE.sub(" ", question))) if w not in _POST_GLUE]
+        per_word: list[set[str]] = []
+        for w in asked:
+            found = by_word.get(w, set()) | by_word.get(_root(w), set())
+            # the words whose glosses are shortest say most precisely what the English word means
+            ranked = sorted(found, key=lambda zh: (self._brevity[zh], -len(zh), zh))[:POST_CUES]
+            per_word.append({c for zh in ranked for c in zh})
+        chars = set().union(*per_word)
+        best = None
+        for title in titles:
+            own = _TITLE_FRAME.sub("", title)
+            if not title.endswith(suffix) or len(own) < 2:
+                continue
+            share = sum(c in chars for c in own) / len(own)
+            # the whole of its own part first; then the more of the English words it explains ("natural
+            # resources" is 自然资源, not 生态环境 "natural environment"); then the longer part (住房城乡建设
+            # before 住建); Jimo's before another's
+            explained = sum(bool(cs & set(own)) for cs in per_word)
+            rank = (share, explained, len(own), title.startswith("区"))
+            if share >= MIN_POST_SHARE and (best is None or rank > best[0]):
+                best = (rank, title)
+        return best[1] if best else None
 
 
 # What a place or an organisation's name ends in (海阳市, 德盛集团): a name, whatever its parts translate to

@@ -115,6 +115,10 @@ def _tidy(part: str) -> str:
     return re.sub(r"^(?:and|but|also)\s+", "", part.strip(), flags=re.I)
 
 
+# An ask for the name of whoever the ask before asked for: no new ask of its own
+_NAME_PLEASE = re.compile(r"^(?:那|他|她|此人|这人|这位|那位|对方)?(?:的)?(?:叫什么名字|叫什么|名字是什么|名字叫什么|姓甚名谁|叫啥|叫啥名字?)[？?。]?$")
+
+
 def split_question(question: str) -> list[Part]:
     """The asks of a question, in order; a simple question is one part."""
     q = question.strip()
@@ -143,6 +147,10 @@ def split_question(question: str) -> list[Part]:
     parts = [Part(merged[0])]
     en_subject = english_subject(merged[0])
     for text in merged[1:]:
+        if _NAME_PLEASE.match(text):
+            # 「是哪个部门的负责人作的汇报？叫什么名字？」: the name of the one just asked for, one ask
+            parts[-1] = Part(parts[-1].text.rstrip("？?") + "，" + text, follows=parts[-1].follows)
+            continue
         if en_subject and (back := _EN_BACK.search(text)):
             # "…, and who chaired it?": "it" is what the first part asked about
             said = en_subject + "'s" if back.group(1).lower() in ("its", "their") else en_subject

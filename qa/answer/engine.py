@@ -18,8 +18,9 @@ from qa.answer.decompose import split_question, subject_of
 from qa.answer.english import GLOSSARY_RE, chinese_cues, english_dates, is_english
 from qa.answer.models import Answer, Citation
 from qa.answer.normalise import normalise_question, with_archive_names
-from qa.answer.route import TITLES, Route, route, with_place
+from qa.answer.route import ISSUE_NO, TITLES, Route, names_role, roles_named, route, with_place
 from qa.answer.select import (
+    asked_noun,
     ASKS_PHOTO,
     asked_post,
     post_holder,
@@ -57,6 +58,8 @@ _DANGLING = re.compile(r"^(?:那么|那)?(?:他|她|它|该|(?:那次|这次|此
 _WHO_AGAIN = re.compile(r"(?:他们|她们)?(?:都|分别|具体|各)?(?:是谁|是哪些人?|是哪几位|有谁|有哪些人?|叫什么)[？?]?")
 # A turn that carries on from the one before: 「见完之后签了个什么项目」「会后又去了哪里」
 _GOES_ON = re.compile(r"^(?:[见看开谈签]完(?:之后|以后|后)|之后|然后|随后|接着|后来|会后|当时|那时|那天|当天)")
+# "headed", "ran": holding the post an English question names through its office
+_HEADED = re.compile(r"\b(?:headed|heads|ran|runs|led|leads|was put in charge of|was in charge of)\b", re.I)
 # An English input that asks something; "alert(1)" does not.
 _ASKS_SOMETHING = re.compile(r"\?|\b(?:who|whom|whose|what|when|where|which|how|did|does|do|is|are|was|were|list|name)\b", re.I)
 _TIME_WORDS = re.compile(r"(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?(?:上午|下午|晚上|前后|初|底|中旬|上旬|下旬)?"
@@ -65,6 +68,8 @@ _TIME_WORDS = re.compile(r"(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月(?:\s*\d{1,2
 _ASKS_CARRIER = re.compile(r"(?:是|在)?(?:第几期|哪一期|哪期|期号(?:是多少)?|which issue)|"
                            r"(?:报纸|那期|这期|那一期)[^，。？]{0,6}(?:哪天|哪一天|什么时候|何时|日期)[^，。？]{0,4}", re.I)
 _CARRIER_WORDS = re.compile(r"刊登|登载|刊发|登在|报道|消息|新闻|的报纸|报纸上?|那期|出版|、")
+# How many days before an issue came out the events it reports can lie (昨日, 上周五, 日前).
+REPORT_LAG_DAYS = 10
 # … the share of it an event's name must hold when the event was found through its report …
 MIN_EVENT_RELEVANCE = 0.25
 # … and the share its answering sentence, with the headline, must hold.
@@ -194,9 +199,20 @@ class AnswerEngine:
             # the glossary's phrases are read by chinese_cues; the dictionary bridges the other words
             # (its dates are read by english_dates: "September" is not a word to look up)
             cues = self.bridge.cues(GLOSSARY_RE.sub(" ", english_dates(q))) if self.bridge is not None else []
+            # the English verbs say the roles, in their order ("attended the meeting that X chaired"): a role
+            # word among the dictionary's cues would stand outside it; the glossary's role word stays when the
+            # question names one role only (it helps find the report)
+            cues = [c for c in cues if not names_role(c)]
+            drop = names_role if len(roles_named(q)) > 1 else (lambda term: False)
             # "Pingdu", "Desheng Group": names the archive prints, spelled in pinyin
-            q = chinese_cues(q, people, self.bridge.spelled if self.bridge is not None else None)
-            q = f"{q} {' '.join(c for c in cues if c not in q)}".strip()
+            english = q
+            q = chinese_cues(q, people, self.bridge.spelled if self.bridge is not None else None, drop=drop)
+            plain, q = q, f"{q} {' '.join(c for c in cues if c not in q)}".strip()
+            if self.bridge is not None and (post := self.bridge.post_of(english_dates(english), titles)):
+                # "who headed the emergency management bureau": who held its head's post (asked without the
+                # dictionary's cues, which are no part of the post), else the post is one more cue
+                held = f"{_HEADED.sub('was', plain)} {post}"
+                q = held if route(held, people, titles).kind == "title_holder" else f"{q} {post}"
         focus = Focus(**history[-1].focus) if history and history[-1].focus else None
         has_name = any(p in q for p in people)
         resolved = resolve(q, focus, has_name)
@@ -226,6 +242,9 @@ class AnswerEngine:
             carried = self._carrier(question, resolved, date_from, date_to)
             if carried is not None:
                 return carried
+        if r.kind != "issue" and (printed := self._printed_in(resolved)) is not None:
+            # 「第2604期报道的…会议」: what that issue reported, from the days before it came out
+            date_from, date_to = max(date_from or printed[0], printed[0]), min(date_to or printed[1], printed[1])
         answer = None
         if r.kind == "issue":
             answer = self._issue(question, r, date_from, date_to)
@@ -275,6 +294,14 @@ class AnswerEngine:
         cites = _Citations()
         text = f"第{issue.issue_no}期出版于{cn_date(issue.date)}。{cites.mark(ev)}"
         return Answer(question=question, answer=text, mode="issue", citations=cites.items)
+
+    def _printed_in(self, question: str) -> tuple[dt.date, dt.date] | None:
+        """The days an issue the question names (第N期) can report on: the week before it came out, and its day."""
+        m = ISSUE_NO.search(question)
+        issue = self.catalog.issue_by_no(int(m.group(1) or m.group(2))) if m else None
+        if issue is None or issue.date is None:
+            return None
+        return issue.date - dt.timedelta(days=REPORT_LAG_DAYS), issue.date
 
     def _carrier(self, question: str, resolved: str, date_from, date_to) -> Answer | None:
         """Which issue printed the report a question describes, and when it came out; None if no report is about it."""
@@ -346,6 +373,11 @@ class AnswerEngine:
             if picked:
                 candidates.insert(0, candidates.pop(picked))
         kind = asks(resolved)
+        noun = None if english else asked_noun(resolved)
+        if noun and any(noun in c.sentence for c in candidates[:4]):
+            # 「会议作出了什么决定」: the sentence that prints the kind of answer (会议决定，…) before the one
+            # that only names the meeting
+            candidates = sorted(candidates[:4], key=lambda c: noun not in c.sentence) + candidates[4:]
         best, short, ok = candidates[0], None, False
         # the best-scored sentence may not hold the figure asked for; the next ones might. The
         # sentence (with its headline) must itself hold enough of the question: an article about

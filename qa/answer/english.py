@@ -202,11 +202,13 @@ def link_names(question: str, people: Iterable[str]) -> list[tuple[str, str]]:
 
 
 def chinese_cues(question: str, people: Iterable[str],
-                 spelled: Callable[[str], list[tuple[str, str]]] | None = None) -> str:
+                 spelled: Callable[[str], list[tuple[str, str]]] | None = None,
+                 drop: Callable[[str], bool] = lambda term: False) -> str:
     """An English question with the archive's Chinese for its names put in place and its terms added after it.
 
     `spelled`: other names the archive prints, from their pinyin (qa.answer.bridge.EnglishBridge.spelled);
-    people the records know are linked first.
+    people the records know are linked first. `drop`: glossary terms not to add (the role verbs, which the
+    English verbs already say in their own order).
     """
     out = english_dates(question)
     for written, person in link_names(question, people):
@@ -214,7 +216,7 @@ def chinese_cues(question: str, people: Iterable[str],
     for written, zh in spelled(out) if spelled else []:
         if written.lower() not in GLOSSARY:  # the glossary's own places (Jiaozhou → 胶州) come first
             out = out.replace(written, zh, 1)
-    terms = list(dict.fromkeys(GLOSSARY[m.group(1).lower()] for m in GLOSSARY_RE.finditer(question)))
+    terms = [t for t in dict.fromkeys(GLOSSARY[m.group(1).lower()] for m in GLOSSARY_RE.finditer(question)) if not drop(t)]
     # "the mayor of Jiaozhou" is 胶州市长: the post with the place it belongs to, as the paper writes it
     for m in _TITLE_OF.finditer(out):
         place = GLOSSARY.get(m.group(2).lower(), m.group(2))

@@ -10,7 +10,7 @@ from qa.answer.followup import Focus
 from qa.answer.route import TITLES, Route
 from qa.answer.select import ASKS_OTHER_PARTY
 from qa.answer.when import REPORT_LAG, Window
-from qa.meetings.bodies import split_body
+from qa.meetings.bodies import same_post, split_body
 from qa.meetings.models import ROLE_LABELS, Evidence as RecordEvidence, Meeting, MeetingMatch, RoleAnswer, TitleSpan
 from qa.meetings.query import role_answer
 from qa.meetings.store import MeetingStore
@@ -43,6 +43,16 @@ def period(year: int | None, date_from: dt.date | None, date_to: dt.date | None)
     return start, end
 
 
+# 「欧阳振华到潮海街道，检查了…」: the place a person's own clause says they went to
+_WENT_TO = re.compile(r"^(?:一行)?(?:先后)?(?:到|赴|前往|深入)([\u4e00-\u9fff]{2,16}?)(?:[，,。；、]|检查|调研|督导|察看|查看|走访|视察|考察|慰问|开展)")
+
+
+def _went_to(quote: str, person: str) -> str | None:
+    at = "".join(quote.split()).find(person)
+    m = _WENT_TO.match("".join(quote.split())[at + len(person):]) if at >= 0 else None
+    return "到" + m.group(1) if m else None
+
+
 def _empty(start: dt.date | None, end: dt.date | None) -> bool:
     return start is not None and end is not None and start > end
 
@@ -50,6 +60,8 @@ def _empty(start: dt.date | None, end: dt.date | None) -> bool:
 # A speaker question that names the kind of speech: only those the report says gave that one.
 _SPEECH_KIND = re.compile(r"作[^，。？]{0,6}报告|通报|汇报|辅导|授课|讲课|宣讲|领学")
 _OBSERVER_KIND = re.compile(r"列席指导")
+# Kinds of speech a user may name for one another: a report, a lecture
+_SPEECH_GROUPS = [("报告", "汇报", "通报"), ("辅导", "授课", "讲课", "宣讲", "领学")]
 
 
 def _clause_of(person: str, sentence: str, stops: str = "，；。") -> str:
@@ -166,7 +178,9 @@ class MeetingRecords:
         if kind:
             # 「谁作的工作报告」「谁通报了进展」「谁列席指导」: the one whose own clause says so, not everyone who
             # spoke or sat in; when no record says it, the text may (None: retrieval reads the report)
-            said = [a for a in attendances if kind.group(0)[-2:] in _clause_of(a.person, a.evidence.quote)]
+            # the user's word or its near ones (汇报 for one who 作工作报告; 宣讲 for one who 辅导)
+            words = next((g for g in _SPEECH_GROUPS if kind.group(0)[-2:] in g), (kind.group(0)[-2:],))
+            said = [a for a in attendances if any(w in _clause_of(a.person, a.evidence.quote) for w in words)]
             if not said:
                 return None
             attendances = said
@@ -240,7 +254,10 @@ class MeetingRecords:
             when = cn_date(m.date) + ("前后" if m.date_approximate else "") if m.date else "日期不详"
             roles_text = "、".join(dict.fromkeys(ROLE_LABELS[x] for x in pm.roles))
             evidence = list(dict.fromkeys(_ev(a.evidence) for a in pm.attendances))
-            lines.append((f"- {when} {m.name}（{roles_text}）", evidence))
+            # 「区领导分别到镇街检查」: where this person went is in their own clause, not the event's name
+            went = [p for a in pm.attendances if (p := _went_to(a.evidence.quote, r.person)) and p not in m.name]
+            where = f"，{'、'.join(dict.fromkeys(went))}" if went else ""
+            lines.append((f"- {when} {m.name}（{roles_text}{where}）", evidence))
         # one meeting found: 「它在哪天开的」 next refers to it
         only = found[0].meeting if len(found) == 1 else None
         focus = Focus(person=r.person, meeting=only.name if only else None,
@@ -270,6 +287,10 @@ class MeetingRecords:
         if _empty(start, end):
             return None
         holders = self.store.holders_of(r.title, date_from=start, date_to=end)
+        # the same office's post printed long or short (区住建局局长, 区住房城乡建设局局长): one post
+        for other in sorted(t for t in self.known_titles() if t != r.title and same_post(r.title, t)):
+            seen = {h.person for h in holders}
+            holders = holders + [h for h in self.store.holders_of(other, date_from=start, date_to=end) if h.person not in seen]
         if not holders:
             # 「区委组织部部长」 asked where the paper prints 「区委常委、组织部部长」: the post under a shorter
             # printed name the archive knows, in the same body

@@ -13,7 +13,7 @@ RouteKind = Literal["issue", "meeting", "person_meetings", "person_role", "title
 MeetingRole = Literal["chair", "attendee", "participant", "speaker", "leader", "observer", "accompany", "meet",
                       "witness", "inspector", "viewer", "any"]
 
-_ISSUE_NO = re.compile(r"第\s*(\d{3,5})\s*期|issue\s*(?:no\.?\s*)?(\d{3,5})", re.I)
+ISSUE_NO = re.compile(r"第\s*(\d{3,5})\s*期|issue\s*(?:no\.?\s*)?(\d{3,5})", re.I)
 _ASKS_DATE = re.compile(r"哪天|哪一天|日期|什么时候|何时|出版|when|date|published", re.I)
 _ASKS_ISSUE_NO = re.compile(r"第几期|哪一期|期号|which issue|issue number|issue no", re.I)
 _FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -65,11 +65,21 @@ _COUNTS_PEOPLE = re.compile(r"(?<!哪)(?:几|多少)\s*(?:个|位|名)?\s*(?:副
 _ASKS_FOR_NAMES = re.compile(
     r"谁|哪位|哪几位|哪(?:些|几个|个)(?:[区市省县镇]?领导|人|副|同志|嘉宾|负责人|干部|委员|代表|专家|区长|书记|主任|主席|成员)|"
     r"(?:领导|人员?|同志|嘉宾|负责人|干部|委员|代表|专家|成员)(?:都|还|分别|一共|共)?(?:有|是)(?:哪些|谁)|"
-    r"名单|(?:领导|人员|嘉宾|同志)[？?。]?$|who|which\b[\w\s-]{0,30}?\b(?:leaders?|officials?|people|persons?|members?|deput(?:y|ies)|mayors?)\b", re.I)
+    r"名单|(?:领导|人员|嘉宾|同志)[？?。]?$|哪[个家]?[\u4e00-\u9fff]{1,6}?的?(?:负责人|一把手|领导)|who|which\b[\w\s-]{0,30}?\b(?:leaders?|officials?|people|persons?|members?|deput(?:y|ies)|mayors?)\b", re.I)
 
 
 # what follows 「主持的」 when the verb says which meeting: a meeting or an event (座谈会, 活动, 仪式 …)
 _MEETING_HEAD = re.compile(r"[^，,。？?]{0,20}?(?:会|会议|活动|仪式|典礼|论坛|调研|视察|检查|签约)(?=[，,。？?是有的上中]|$)")
+
+
+def names_role(word: str) -> bool:
+    """Whether a word is one of the role verbs (主持, 出席…)."""
+    return any(p.search(word) for _, p in _ROLE_WORDS)
+
+
+def roles_named(question: str) -> set[MeetingRole]:
+    """The roles a question's verbs name, however they are used."""
+    return {role for role, _ in _roles(question)}
 
 
 def _roles(q: str) -> list[tuple[MeetingRole, bool]]:
@@ -88,6 +98,8 @@ def _roles(q: str) -> list[tuple[MeetingRole, bool]]:
              and not _ASKS_FOR_NAMES.search(q[max(0, m.start() - 4):m.start()]))
             # 「除了主持人，还有谁参加」: the chair is set aside, not asked for
             or re.search(r"除了?[^，,。？?]{0,6}$", q[:m.start()]) is not None
+            # "the meeting that Han Shijun chaired": an English relative clause says which meeting
+            or re.search(r"[A-Za-z\u4e00-\u9fff]\s+(?:that|which)\s+(?:\S+\s+){0,3}$", q[:m.start()], re.I) is not None
             for m in matches)
         out.append((role, modifier))
     return out
@@ -182,7 +194,7 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
     ordinals = tuple(_ORDINAL.findall(q))
     person = next((p for p in sorted(known_people, key=len, reverse=True) if p in q), None)
 
-    issue = _ISSUE_NO.search(q)
+    issue = ISSUE_NO.search(q)
     if issue and _ASKS_DATE.search(q):
         return Route("issue", issue_no=int(issue.group(1) or issue.group(2)))
     full = _FULL_DATE.search(q)
@@ -193,7 +205,10 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
 
     titles = set(TITLES) | {t for t in known_titles if len(t) >= 2}
     head = head_of(q, known_titles) or in_charge_of(q, known_titles)
-    title = head[0] if head else next((t for t in sorted(titles, key=len, reverse=True) if t in q), None)
+    # a district office's post asked without its 区 (「住建局局长」) is the district's
+    printed = {t: t for t in titles} | {t[1:]: t for t in titles if t.startswith("区") and len(t) > 4 and t[1:] not in titles}
+    said = None if head else next((t for t in sorted(printed, key=len, reverse=True) if t in q), None)
+    title = head[0] if head else printed.get(said)
     if title is None and "的" in q:
         # 「即墨区政协的主席」 names the post 区政协主席
         title = next((t for t in sorted(titles, key=len, reverse=True) if len(t) >= 3 and t in q.replace("的", "")), None)
@@ -205,7 +220,7 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
     # what the question says besides the post (as written, with its place, or contracted: 胶州市长)
     rest = q.replace(head[1], "") if head else q
     rest = rest.replace("的", "")
-    for written in (title, re.sub(r"(市|区)\1", r"\1", title or ""), bare):
+    for written in (title, re.sub(r"(市|区)\1", r"\1", title or ""), bare, said):
         rest = rest.replace(written, "") if written else rest
     if (title and _ASKS_WHO.search(q) and not any(p.search(q) for _, p in _ROLE_WORDS)
             and len(_POST_QUESTION_NOISE.sub("", rest)) <= 4):

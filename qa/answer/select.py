@@ -119,6 +119,35 @@ def content_terms(question: str, guess_words: bool = True) -> list[str]:
     return terms
 
 
+def asked_noun(question: str) -> str | None:
+    """The noun that names the kind of answer: 决定 in 「作出了什么决定」, 项目 in 「聊的是哪个项目」,
+    产品 in 「主要产品有哪些」. The answering sentence often prints it (会议决定，…); None if no noun."""
+    tokens = [t.strip() for t in jieba.lcut(question) if t.strip()]
+    for i, tok in enumerate(tokens[:-1]):
+        after = tokens[i + 1]
+        # 「主要产品有哪些」「签约项目是什么」: the noun just before 有/是 + question word
+        if tok in ("有", "是", "包括") and after.startswith(_ASK_HEADS) and i > 0 \
+                and len(tokens[i - 1]) >= 2 and _plain_noun(tokens[i - 1]):
+            return tokens[i - 1]
+        # the word after 什么/哪个 stands as a noun there (什么决定), whatever else it can be; 哪/份文件: the
+        # measure word goes (项目 keeps its 项)
+        if tok in _ASKS_TYPE or _WHICH_COUNTED.fullmatch(tok):
+            for word in (after[1:] if after[0] in _MEASURES and (jieba.get_FREQ(after) or 0) < 100 else "", after):
+                if len(word) >= 2 and _noun_like(word):
+                    return word
+    return None
+
+
+_MEASURES = "个些所家座处项条种场次份部件批类位名"
+
+
+def _noun_like(tok: str) -> bool:
+    import jieba.posseg as pseg
+
+    flags = [p.flag for p in pseg.lcut(tok)]
+    return len(flags) == 1 and flags[0][0] in "nv"
+
+
 def _plain_noun(tok: str) -> bool:
     """A common noun (会场, 时间), not a name (孙杰, 蓝谷) nor a verb."""
     import jieba.posseg as pseg

@@ -106,10 +106,40 @@ def default_body(title: str) -> str | None:
 
 def event_place(name: str) -> str | None:
     """The district or city an event belongs to when it is not the paper's own: `胶州市召开…` → 胶州市."""
-    m = re.match(r"^(?:青岛市)?(?P<place>[\u4e00-\u9fff]{2,3}?(?:新区|区|县|市))(?:召开|举行|举办|重点|.{0,20}?(?:会议|会))", name)
+    m = re.match(r"^(?:青岛市)?(?P<place>[\u4e00-\u9fff]{2,3}?(?:新区|区|县|市))(?:召开|举行|举办|重点|.{0,20}?(?:会议|会|仪式))", name)
     if not m:
         return None
     place = m.group("place")
     if place in ("全区", "全市", "我区", "我市") or place.startswith(("区", "市")):
         return None
     return place
+
+
+# The body a title opens with, and the office and post it ends with (局局长, 委员会主任, 办公室主任).
+_TITLE_BODY = re.compile(r"^(?:即墨区|区|市)")
+_OFFICE_POST = re.compile(r"(?:局|委员会|委|办公室|办|中心)(?:党组书记|局长|主任|书记|部长)$")
+
+
+def same_post(a: str, b: str) -> bool:
+    """Whether two printed titles are one office's post, one written short: 区住建局局长 and
+    区住房城乡建设局局长, 区发改局局长 and 区发展和改革局局长, 区科技局局长 and 区科学技术局局长.
+
+    The paper shortens an office by keeping the first character of its words, so the shorter one's own
+    part (between its body and its office) starts like the longer one's and is spelled, in order, inside it.
+    """
+    a, b = "".join(a.split()), "".join(b.split())
+    if a == b:
+        return True
+    ends_a, ends_b = _OFFICE_POST.search(a), _OFFICE_POST.search(b)
+    if not ends_a or not ends_b or ends_a.group() != ends_b.group():
+        return False
+    body_a, body_b = _TITLE_BODY.match(a), _TITLE_BODY.match(b)
+    if (body_a.group() if body_a else "") != (body_b.group() if body_b else ""):
+        return False
+    own_a = a[body_a.end() if body_a else 0 : ends_a.start()]
+    own_b = b[body_b.end() if body_b else 0 : ends_b.start()]
+    short, full = sorted((own_a, own_b), key=len)
+    if len(short) < 2 or len(short) == len(full) or short[0] != full[0]:
+        return False
+    rest = iter(full)
+    return all(c in rest for c in short)

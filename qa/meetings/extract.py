@@ -17,7 +17,7 @@ from qa.meetings.models import HOME_BODY, Attendance, Evidence, Meeting, Role, V
 from qa.meetings.names import PersonPart, is_title, name_shaped, parse_person_part
 
 # Bump when extraction changes, so stores re-extract issues whose text has not changed.
-EXTRACTOR_VERSION = 7
+EXTRACTOR_VERSION = 8
 
 _PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "「": "」", "『": "』", "【": "】"}
 _MASK = "＿"

@@ -202,7 +202,9 @@ def title_sightings(meetings: Iterable[Meeting]) -> list[TitleSighting]:
                 if key in seen or title not in a.evidence.quote:
                     continue
                 seen.add(key)
-                body = person_body(a.titles[: a.titles.index(title) + 1], event_place(meeting.name)) or a.body
+                # the event's place, else its report's (胶州市重点项目集中签约): 市长 there is 胶州市's
+                context = event_place(meeting.name) or event_place(meeting.article_title)
+                body = person_body(a.titles[: a.titles.index(title) + 1], context) or a.body
                 out.append(TitleSighting(person=a.person, title=title, body=body, date=meeting.when, meeting_id=meeting.id,
                                          evidence=a.evidence))
     return out

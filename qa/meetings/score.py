@@ -523,9 +523,9 @@ def score_all(root: Path | str = ".", seeds_dir: Path | str | None = None) -> tu
         d = run_events(dev_gold, label=f"开发集（{dev_gold.relative_to(root)}）")
         out.append(event_report(d))
         ok &= d.meets_targets
-    if (root / SEALED_GOLD_FILE).exists():
-        # Sealed: aggregates only — no event, person or quote of the sealed gold is ever printed.
-        s2 = run_events(root / SEALED_GOLD_FILE, label=f"封存集（{SEALED_GOLD_FILE}，只给汇总）", details=False)
+    # Sealed, in blocks too: aggregates only — no event, person or quote of the sealed gold is ever printed.
+    for sealed_gold in sorted((root / SEALED_GOLD_FILE.parent).glob("meetings_gold*.json")):
+        s2 = run_events(sealed_gold, label=f"封存集（{sealed_gold.relative_to(root)}，只给汇总）", details=False)
         out.append(event_report(s2, details=False))
     return "\n".join(out), ok
 
