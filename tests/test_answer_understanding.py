@@ -655,3 +655,13 @@ def test_问题里说出答案是哪一类东西():
 def test_追问名字不是另一个问题():
     parts = split_question("是哪个局的负责人上台作的汇报？叫什么名字？")
     assert [p.text for p in parts] == ["是哪个局的负责人上台作的汇报，叫什么名字？"]
+
+
+def test_问数字时问的是哪一项():
+    from qa.answer.select import measured_noun, mentions_measure
+
+    assert measured_noun("这个基地建成后每年能交多少税？") == "税"
+    assert measured_noun("达产后一年产值能有多少？") == "产值"
+    assert measured_noun("有多少人参加比赛？") is None  # people are counted in 名, 人, 位: the extractor reads them
+    assert mentions_measure("税", "年纳税2亿元") and not mentions_measure("税", "落户综合保税区的项目16个")
+    assert mentions_measure("增速", "同比增长18.4%")  # said in other words, half its characters

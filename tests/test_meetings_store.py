@@ -196,3 +196,8 @@ def test_分会场出席者可单独列出(seeded):
     assert answer.people == ["肖莉"]
     [city] = seeded.who("出席全市党建引领基层治理工作会议的市领导有哪些？", "attendee", venue="main")
     assert city.people == ["曾赞荣", "赵豪志", "孟庆斌"]
+
+
+def test_问题里的年份不单独凑成会议名(seeded):
+    # every meeting of 2021 shares the year with the question; none is 「即墨区科技创新大会」
+    assert seeded.who("2021年即墨区科技创新大会由谁主持？") == []

@@ -21,6 +21,8 @@ from qa.answer.normalise import normalise_question, with_archive_names
 from qa.answer.route import ISSUE_NO, TITLES, Route, names_role, roles_named, route, with_place
 from qa.answer.select import (
     asked_noun,
+    measured_noun,
+    mentions_measure,
     ASKS_PHOTO,
     asked_post,
     post_holder,
@@ -379,6 +381,7 @@ class AnswerEngine:
             # that only names the meeting
             candidates = sorted(candidates[:4], key=lambda c: noun not in c.sentence) + candidates[4:]
         best, short, ok = candidates[0], None, False
+        measure = measured_noun(resolved) if kind == "number" and not english else None
         # the best-scored sentence may not hold the figure asked for; the next ones might. The
         # sentence (with its headline) must itself hold enough of the question: an article about
         # the same topic can answer another question than this one.
@@ -391,6 +394,8 @@ class AnswerEngine:
             context = with_previous(candidate.passage.body, candidate.sentence)
             if not english and asked and relevance.coverage(asked, context) < MIN_SENTENCE_RELEVANCE:
                 continue
+            if measure and not mentions_measure(measure, context):
+                continue  # 「每年能交多少税」 is not answered by the sentence's other figure (投资, 产值)
             short, ok = self._short_answer(kind, resolved, candidate, terms, people)
             if ok:
                 best = candidate

@@ -138,6 +138,33 @@ def asked_noun(question: str) -> str | None:
     return None
 
 
+def measured_noun(question: str) -> str | None:
+    """What a figure is asked of: 税 in 「每年能交多少税」, 产值 in 「年产值能有多少」. None when it counts people
+    or things by a measure word (多少人, 几个项目: the unit is matched by the extractor, and reports write 名 for 人)."""
+    tokens = [t.strip() for t in jieba.lcut(question) if t.strip()]
+    for i, tok in enumerate(tokens):
+        if tok not in ("多少", "几"):
+            continue
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if after and after[0] not in _MEASURES + "人元吨亩钱" and _noun_like(after):
+            return after
+        # 「年产值能有多少」「总投资是多少」: the noun before the verb that leads to 多少
+        j = i - 1
+        while j >= 0 and tokens[j] in ("是", "有", "能", "能有", "可", "可达", "达", "为", "约", "大约", "一共", "共", "总共"):
+            j -= 1
+        if j >= 0 and len(tokens[j]) >= 2 and _noun_like(tokens[j]) and tokens[j] not in ("每年", "全年", "一年", "今年"):
+            return tokens[j]
+    return None
+
+
+def mentions_measure(noun: str, text: str) -> bool:
+    """Whether a sentence speaks of what a figure is asked of: 税 as a word of its own (税收, 纳税; not in
+    保税区), a longer noun by half its characters at least (增速 is said 增长)."""
+    if len(noun) == 1:
+        return any(noun in tok and len(tok) <= 2 for tok in jieba.lcut(text))
+    return sum(c in text for c in noun) * 2 >= len(noun)
+
+
 _MEASURES = "个些所家座处项条种场次份部件批类位名"
 
 

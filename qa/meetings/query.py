@@ -121,13 +121,15 @@ def score_meetings(
     if not docs or not asked:
         return []
     total = sum(idf[b] for b in asked)
+    # a year the question names is no part of a name's words: 「2022年即墨区两会」 is not every 2022 meeting
+    years = asked - asked_bigrams(_YEAR_IN_NAME.sub(" ", text), idf)
     scored: list[MeetingMatch] = []
     for meeting, grams in docs:
         if _conflicts(text, meeting.name):
             continue
         common = asked & grams
         score = sum(idf[b] for b in common) / total
-        if len(common) >= 2 and score >= min_score:
+        if len(common - years) >= 2 and score >= min_score:
             own = sum(idf[b] for b in asked & _bigrams(meeting.name)) / total
             scored.append(MeetingMatch(meeting=meeting, score=round(score, 4), name_score=round(own, 4)))
     scored.sort(key=lambda m: (-m.score, -m.name_score, m.meeting.when or dt.date.min, m.meeting.id))
