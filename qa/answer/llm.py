@@ -51,7 +51,7 @@ class LocalGemma(CustomLLM):
         """The server's completion JSON; kwargs: max_tokens, stop, grammar, temperature."""
         request = {"prompt": prompt, "max_tokens": self.max_tokens, "temperature": 0.0, "stop": ["\n"]}
         request.update({k: v for k, v in kwargs.items() if v is not None})
-        with self._lock:  # one llama.cpp context: calls from the UI's threads queue here
+        with self._lock:  # one llama.cpp context: calls from the UI's threads queue here, per model instance
             server = self._ensure_loaded()
             result = server.handle_completions(request)
         if isinstance(result, dict) and "error" in result:
@@ -71,7 +71,8 @@ class LocalGemma(CustomLLM):
 
     def listening_address(self) -> str:
         """The loopback URL of the OpenAI-compatible HTTP server llama.cpp runs beside the model."""
-        return self._ensure_loaded().listening_address
+        with self._lock:  # the load is a call into the model too: two threads must not load it twice
+            return self._ensure_loaded().listening_address
 
 
 def build_llm(settings: LLMSettings) -> LLM:

@@ -29,9 +29,10 @@ THEME = gr.themes.Default(
 
 
 def go_offline(settings: Settings) -> None:
-    """Library switches off, and no connection but loopback and the configured LLM/Chroma hosts."""
+    """Library switches off, and no connection but loopback and the configured LLM/embedder/Chroma hosts."""
     offline.set_offline_env()
     hosts = [settings.llm.base_url if settings.llm.backend == "openai" else None,
+             settings.embedder.base_url if settings.embedder.backend == "openai" else None,
              settings.chroma.host if settings.chroma.mode == "server" else None]
     offline.install_network_guard(hosts)
 
@@ -126,7 +127,8 @@ def make_app(settings: Settings, *, login: bool = False, admins: list[str] = (),
     if warm and getattr(engine, "bridge", None) is not None:
         engine.bridge.warm()
     return build_app(engine, Catalog.open(settings.index_dir), MeetingStore.from_settings(settings),
-                     indexer=indexer, access=Access(login=login, admins=list(admins)))
+                     indexer=indexer, access=Access(login=login, admins=list(admins)),
+                     answer_concurrency=settings.server.answer_concurrency)
 
 
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth: list[tuple[str, str]] | Logins = (),

@@ -23,11 +23,16 @@ from qa.catalog import Catalog
 from qa.date_input import BadDate, parse_period
 from qa.errors import BadQuestion, IngestCancelled, QAError
 from qa.meetings.store import MeetingStore
+from qa.settings import ServerSettings
 
 log = logging.getLogger(__name__)
 
 API_NAME = "ask"
-ENGINE_QUEUE = "engine"
+# The chat and /ask share one lane of `answer_concurrency` answers at a time (settings.server): answers
+# share no state, conversation turns live in each session's gr.State, and only calls into one model
+# instance (embedder, local LLM) wait for each other, behind that model's own lock.
+ANSWER_QUEUE = "answers"
+ANSWER_CONCURRENCY = ServerSettings.model_fields["answer_concurrency"].default
 # Shown instead of an unexpected exception: its text is for the log, not for readers.
 INTERNAL_ERROR = "内部错误：这一问没有答成。请换个说法或稍后再试；问题持续时请告诉管理员（服务日志中有详细错误）。"
 # Uploaded files gradio keeps in its temp folder and nobody confirmed: swept hourly.
@@ -153,9 +158,11 @@ class ArchiveApp:
     """The app's handlers over one engine, catalog and meeting store; `build()` lays them out."""
 
     def __init__(self, engine: AnswerEngine, catalog: Catalog, meetings: MeetingStore, *,
-                 indexer: ArchiveIndexer | None = None, access: Access | None = None, examples: list[str] = EXAMPLES):
+                 indexer: ArchiveIndexer | None = None, access: Access | None = None, examples: list[str] = EXAMPLES,
+                 answer_concurrency: int = ANSWER_CONCURRENCY):
         self.engine, self.catalog, self.meetings = engine, catalog, meetings
         self.indexer, self.access, self.examples = indexer, access or Access(), examples
+        self.answer_concurrency = answer_concurrency
 
     # -- filters -----------------------------------------------------------------------------------
     def issue_choices(self) -> list[tuple[str, str]]:
@@ -422,7 +429,8 @@ class ArchiveApp:
             demo.load(self.on_load, None, [up["panel"], up["notice"], who, chat["issue"], meet["person"]],
                       api_visibility="private")
             demo.load(**meet["query"])
-            gr.api(self.api_answer, api_name=API_NAME, concurrency_id=ENGINE_QUEUE, concurrency_limit=1)
+            gr.api(self.api_answer, api_name=API_NAME, concurrency_id=ANSWER_QUEUE,
+                   concurrency_limit=self.answer_concurrency)
         return demo
 
     def _chat_tab(self, turns: gr.State):
@@ -453,8 +461,8 @@ class ArchiveApp:
                                   padding=True, js_on_load=SCROLL_TO_MARK_JS, label="原文")
 
         ask = dict(fn=self.chat, inputs=[question, chatbot, turns, date_from, date_to, issue],
-                   outputs=[question, chatbot, turns, sources, article], concurrency_id=ENGINE_QUEUE,
-                   concurrency_limit=1, api_visibility="private", show_progress="minimal")
+                   outputs=[question, chatbot, turns, sources, article], concurrency_id=ANSWER_QUEUE,
+                   concurrency_limit=self.answer_concurrency, api_visibility="private", show_progress="minimal")
         gr.on([question.submit, send.click], **ask)
         chatbot.example_select(_example_text, None, question, api_visibility="private",
                                queue=False).then(**ask)
@@ -509,6 +517,8 @@ def _example_text(evt: gr.SelectData) -> str:
 
 
 def build_app(engine: AnswerEngine, catalog: Catalog, meetings: MeetingStore, *, indexer: ArchiveIndexer | None = None,
-              access: Access | None = None, examples: list[str] = EXAMPLES) -> gr.Blocks:
-    """The Blocks app over the given engine, catalog and meeting store."""
-    return ArchiveApp(engine, catalog, meetings, indexer=indexer, access=access, examples=examples).build()
+              access: Access | None = None, examples: list[str] = EXAMPLES,
+              answer_concurrency: int = ANSWER_CONCURRENCY) -> gr.Blocks:
+    """The Blocks app over the given engine, catalog and meeting store; `answer_concurrency` answers at a time."""
+    return ArchiveApp(engine, catalog, meetings, indexer=indexer, access=access, examples=examples,
+                      answer_concurrency=answer_concurrency).build()

