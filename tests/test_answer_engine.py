@@ -265,3 +265,24 @@ def test_问某一期报道的会议只答那一期前后的(engine):
 def test_英文问题里修饰会议的从句不是问的角色(engine):
     a = engine.ask("Which leaders attended the Chery project meeting that Han Shijun chaired?")
     assert set(re.findall("张元升|辛启鑫|于澎|韩世军", a.answer)) == {"张元升", "辛启鑫", "于澎"}
+
+
+def test_光说会议的追问指上一轮那次会议(engine):
+    first = engine.ask("哪些人参加了第88次工作例会？")
+    follow = engine.ask("会议由谁主持？", history=[first])
+    assert "第88次" in follow.answer and "韩世军" in follow.answer
+
+
+def test_追问会上的事之后再追问还是那次会议_报纸没写就说没写(engine):
+    first = engine.ask("全区重点项目现场观摩会有哪些人参加？")
+    spoke = engine.ask("会上谁讲了话？", history=[first])
+    chair = engine.ask("这次会议由谁主持？", history=[first, spoke])
+    # the report names those present, no speaker and no chair: a name from the list would be made up
+    assert spoke.mode == "abstain" and chair.mode == "abstain"
+    assert chair.focus.get("meeting") == "全区重点项目现场观摩会" or chair.mode == "abstain"
+
+
+def test_追问换一期只说期号(engine):
+    first = engine.ask("第2415期的出版日期是哪天？")
+    follow = engine.ask("第3026期呢？", history=[first])
+    assert "2024年5月21日" in follow.answer

@@ -255,6 +255,9 @@ class AnswerEngine:
         if answer is None:
             lo, hi = report_dates(question_window(resolved), date_from, date_to)
             answer = self._retrieval(question, resolved, r, lo, hi, people, focus)
+        if focus and focus.meeting and focus.meeting in resolved and not answer.focus.get("meeting"):
+            # 「会上谁讲了话？」 was about the meeting before it: so is the turn after (「这次会议由谁主持？」)
+            answer.focus = {**answer.focus, "meeting": focus.meeting, **({"when": focus.when} if focus.when else {})}
         return answer
 
     def stream(self, question: str, history: list[Answer] | None = None,

@@ -12,6 +12,8 @@ from qa.answer.english import english_dates
 
 _PERSON_PRONOUN = re.compile(r"他们|她们|他|她|\bhe\b|\bshe\b|\bhim\b|\bher\b", re.I)
 _MEETING_REF = re.compile(r"(?:这|那|此|该|本|上述)(?:次|场|个)?(?:会议|会|活动)|这次|此次|那次|那场|这场|"
+                          # 「会议由谁主持？」「会上谁讲了话？」: a bare 会议 opening the question is the one just asked about
+                          r"^(?:会议|会上|会议上|活动|活动中)(?=由|是|在|上|的|有|哪|几|谁|什么|都|共|一共|开|召开|举行)|"
                           r"\b(?:that|this|the same)\s+(?:meeting|session|conference|event|activity)\b", re.I)
 # 「这个职务换成了谁」: the post the previous turn was about
 _POST_REF = re.compile(r"(?:这|那|该|此)(?:个|一)?(?:职务|职位|岗位|位置)|\b(?:that|this|the same)\s+(?:post|position|office|job)\b",
@@ -73,8 +75,15 @@ _EN_LEAD = re.compile(r"^(?:and|then|what about|how about)?\s*(?:earlier|later|b
                       r"(?:in|by|for|on|during|as of)?\s*(?=(?:19|20)\d{2})", re.I)
 
 
+_ISSUE_ONLY = re.compile(r"^(?:那么?|那)?[，,\s]*(第\s*\d{3,5}\s*期)(?:呢|又是哪天|是哪天)?[？?。]?$")
+_ISSUE_IN = re.compile(r"第\s*\d{3,5}\s*期")
+
+
 def with_new_time(previous: str, question: str) -> str | None:
-    """The previous question asked again for the time this one names; None when this one says more than a time."""
+    """The previous question asked again for the time (or the issue: 「第3026期呢？」) this one names; None when
+    this one says more than that."""
+    if (issue := _ISSUE_ONLY.match(question.strip())) and _ISSUE_IN.search(previous):
+        return _ISSUE_IN.sub(issue.group(1), previous, count=1)
     question, previous = english_dates(question), english_dates(previous)
     # "And in 2022?", "Who in 2023?": the English asks the same with a time of its own
     m = _TIME_ONLY.match(_EN_LEAD.sub("", question.strip()))

@@ -303,6 +303,7 @@ def _number_answer(question: str, sentence: str, terms: list[str], topic: str = 
 
 
 # The report's role verbs: what a "who" question asks someone to have done.
+_NAMES_MEETING = re.compile(r"(?:座谈)?会(?!议)")  # 观摩会 names a meeting; 列席会议 is a verb and its object
 ROLE_VERBS = re.compile(
     r"主持|出席|参加|参与|列席|陪同|带队|率队|率领|带领|讲话|致辞|发言|作[^，。]{0,8}报告|会见|接见|见证|调研|视察|检查|督导|考察|观摩|收看|走访|看望|慰问"
 )
@@ -316,7 +317,8 @@ ASKS_OTHER_PARTY = re.compile(r"(会见|接见|会晤|看望|慰问|宴请|邀�
 def who_answer(question: str, sentence: str, people: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """The people a sentence says did what the question asks about: the names in the clause right before
     the question's own role verb (「副区长毕安传陪同」 → 毕安传). [] when the sentence does not say."""
-    verbs = {m.group(0)[:2] for m in ROLE_VERBS.finditer(question)}
+    # a role verb naming a meeting (观摩会, 调研座谈会) is no verb: who 观摩'd is not who chaired it
+    verbs = {m.group(0)[:2] for m in ROLE_VERBS.finditer(question) if not _NAMES_MEETING.match(question, m.end())}
     found: list[str] = []
     if (after := ASKS_OTHER_PARTY.search(question)) and after.group(1) in sentence:
         # 「孙杰会见了谁」 asks whom he met: the names after the verb (会见了…董事长钟离嘉禾一行)
@@ -326,12 +328,24 @@ def who_answer(question: str, sentence: str, people: set[str] | frozenset[str] =
         return sorted(set(names), key=clause.find)
     for verb in verbs:
         for m in re.finditer(re.escape(verb), sentence):
+            if _NAMES_MEETING.match(sentence, m.end()):
+                continue
             clause = re.split(r"[，。；：]", sentence[: m.start()])[-1]
             names = [n for n in sorted(people, key=len, reverse=True) if n in clause]
-            names += [n for n in person_names(clause) if not any(n in k or k in n for k in names)]
+            names += [n for n in person_names(clause) if not any(n in k or k in n for k in names)
+                      and not _opens_a_body(n, clause)]
             # in the order printed
             found += sorted(set(names) - set(found), key=clause.find)
     return found
+
+
+# What follows the start of a body's name, never a person's (青岛蓝谷管理局: 蓝谷 is no one)
+_BODY_AFTER = re.compile(r"(?:管理局|管委|新区|集团|公司|大学|学院|医院|街道|社区|[局区市县镇村所院])")
+
+
+def _opens_a_body(name: str, clause: str) -> bool:
+    at = clause.find(name)
+    return at >= 0 and _BODY_AFTER.match(clause, at + len(name)) is not None
 
 
 _BEFORE_WHO = re.compile(r"([\u4e00-\u9fff]{2,12}?)的?(?:是谁|是哪位|是哪一位|由谁担任|由谁来担任)")
