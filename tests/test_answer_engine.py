@@ -286,3 +286,15 @@ def test_追问换一期只说期号(engine):
     first = engine.ask("第2415期的出版日期是哪天？")
     follow = engine.ask("第3026期呢？", history=[first])
     assert "2024年5月21日" in follow.answer
+
+
+def test_英文按日期说的会议_当天只有那一次就是它(engine):
+    # said in English words the event's name does not share: the one event of that day with attendees
+    a = engine.ask("Which leaders attended the big tour of building sites on 24 February 2023?")
+    assert set(re.findall("韩世军|孙杰|王宝善|宋宗军", a.answer)) == {"韩世军", "孙杰", "王宝善", "宋宗军"}
+
+
+def test_某一期报纸里某人出现的活动只列那一期报道的(engine):
+    a = engine.ask("2021年11月4日这期报纸里，韩世军都在哪些活动里露过面？")
+    assert a.mode == "meetings" and a.citations
+    assert all(c.issue_no == 2415 for c in a.citations)

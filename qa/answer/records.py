@@ -12,7 +12,7 @@ from qa.answer.select import ASKS_OTHER_PARTY
 from qa.answer.when import REPORT_LAG, Window
 from qa.meetings.bodies import same_post, split_body
 from qa.meetings.models import ROLE_LABELS, Evidence as RecordEvidence, Meeting, MeetingMatch, RoleAnswer, TitleSpan
-from qa.meetings.query import role_answer
+from qa.meetings.query import asked_bigrams, meeting_grams, role_answer
 from qa.meetings.store import MeetingStore
 
 # Roles a person-meetings question may ask about by name; 出席 and 参加 mean any taking part.
@@ -155,6 +155,8 @@ class MeetingRecords:
                 found = [f for f in found if held_within(f.meeting, window)]
             if (not found or not found[0].attendances) and articles:
                 found = self._in_articles(articles, role, date_from, date_to, window)
+            if (not found or not found[0].attendances) and window is not None and window.precision == "day":
+                found = self._held_that_day(question, role, window, date_from, date_to)
             if found and found[0].attendances:
                 break
         if not found or not found[0].attendances:
@@ -232,18 +234,45 @@ class MeetingRecords:
                     return [answer]
         return []
 
+    def _held_that_day(self, question: str, role, window: Window, date_from, date_to) -> list[RoleAnswer]:
+        """The meeting of the day a question names, when its name is said in other words ("the marine economy
+        meeting held on 10 September 2025"): of that day's meetings with someone in the role, the one whose
+        name shares most with the question, or the only one."""
+        held = [m for m in self.store.meetings(date_from=window.start, date_to=window.end + REPORT_LAG)
+                if held_within(m, window) and (date_from is None or (m.when or date_from) >= date_from)
+                and (date_to is None or (m.when or date_to) <= date_to)]
+        answers = [a for m in held if (a := role_answer(MeetingMatch(meeting=m, score=0.0), role)).attendances]
+        if len(answers) <= 1:
+            return answers
+        # the day's few meetings share nothing to weigh words by: the one sharing the most of the question's
+        # two-character pieces (its name and headline), if one shares more than every other
+        grams = [meeting_grams(a.meeting) for a in answers]
+        asked = asked_bigrams(question, dict.fromkeys(set().union(*grams), 1.0))  # the day itself left out
+        shared = sorted(((len(asked & g), n) for n, g in enumerate(grams)), reverse=True)
+        if shared[0][0] == 0 or shared[0][0] == shared[1][0]:
+            return []  # two meetings that day and nothing to tell them apart: no guess
+        return [answers[shared[0][1]]]
+
     def _meetings_of(self, r: Route, date_from, date_to) -> RecordAnswer | None:
         roles = [r.role] if r.role in _ROLE_QUESTIONS else None
         date_from, date_to = period(r.year, date_from, date_to)
+        printed = None
         if r.date:
             try:
                 day = dt.date(*r.date)
             except ValueError:
                 return None  # 「2月30日」: no such day, so nothing happened on it
-            date_from, date_to = max(date_from or day, day), min(date_to or day, day)
+            if r.in_issue:
+                # what the issue of that day reported: the days before it came out
+                printed, day = day, day - REPORT_LAG
+                date_from, date_to = max(date_from or day, day), min(date_to or printed, printed)
+            else:
+                date_from, date_to = max(date_from or day, day), min(date_to or day, day)
         if _empty(date_from, date_to):
             return None
         found = self.store.meetings_of(r.person, roles=roles, date_from=date_from, date_to=date_to)
+        if printed is not None:
+            found = [pm for pm in found if pm.meeting.issue_date == printed]
         if not found:
             return None
         verb = ROLE_LABELS[r.role] if roles else "出席或参加"

@@ -16,6 +16,7 @@ MeetingRole = Literal["chair", "attendee", "participant", "speaker", "leader", "
 ISSUE_NO = re.compile(r"第\s*(\d{3,5})\s*期|issue\s*(?:no\.?\s*)?(\d{3,5})", re.I)
 _ASKS_DATE = re.compile(r"哪天|哪一天|日期|什么时候|何时|出版|when|date|published", re.I)
 _ASKS_ISSUE_NO = re.compile(r"第几期|哪一期|期号|which issue|issue number|issue no", re.I)
+_THAT_ISSUE = re.compile(r"[这那该本]一?期|报纸上|报纸里|见报|\bissue\b|\bedition\b", re.I)
 _FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _MONTH = re.compile(r"(?:(?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
@@ -34,7 +35,7 @@ _ROLE_WORDS: list[tuple[MeetingRole, re.Pattern]] = [
     ("viewer", re.compile(r"收看|看会|watch", re.I)),
     ("witness", re.compile(r"见证|witness", re.I)),
     ("leader", re.compile(r"带领|率队|率领|带队|领队|\blead\b|\bled\b|headed", re.I)),
-    ("speaker", re.compile(r"讲话|讲了话|讲的话|致辞|发言|作.{0,6}报告|汇报|辅导|讲课|授课|通报|speak|spoke|speech|brief|report", re.I)),
+    ("speaker", re.compile(r"讲话|讲了话|讲的话|致辞|发言|作.{0,6}报告|汇报|辅导|讲课|授课|通报|speak|spoke|speech|brief|report(?!ed\s+(?:in|by|on)\b)", re.I)),
     ("participant", re.compile(r"参加|参与|参会|到会|take part|took part|participat", re.I)),
     ("attendee", re.compile(r"出席|与会|到场|在场|哪些领导|attend", re.I)),
     ("meet", re.compile(r"会见|接见|会晤|会面|接待|见面|met with|\bmet\b|\bmeets?\b", re.I)),
@@ -178,6 +179,7 @@ class Route:
     date: tuple[int, int, int] | None = None
     ordinals: tuple[str, ...] = ()
     count: bool = False
+    in_issue: bool = False  # `date` is the day of the issue that reported it (「2023年4月13日这期报纸里」)
 
 
 def _year_month(question: str) -> tuple[int | None, int | None]:
@@ -234,8 +236,10 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
         joined = re.search(r"或者?|和|、|及|与|\bor\b|\band\b", q)
         role = roles[0][0] if roles and (len({r for r, _ in roles}) == 1 or not joined) else "any"
         day = _FULL_DATE.search(q)  # 「2023年2月25日这一天孙杰都忙了哪些事」: that day only
+        # 「2023年4月13日这期报纸里」 "as reported in the 17 April 2025 issue": what that issue reported
+        in_issue = bool(day and _THAT_ISSUE.search(q))
         return Route("person_meetings", person=person, role=role, year=year, month=month,
-                     date=tuple(int(x) for x in day.groups()) if day else None)
+                     date=tuple(int(x) for x in day.groups()) if day else None, in_issue=in_issue)
     count = bool(_ASKS_COUNT.search(q))
     if not roles and _COUNTS_PEOPLE.search(q) and _NAMES_EVENT.search(q):
         return Route("meeting", role="any", person=person, title=title, year=year, month=month, ordinals=ordinals,
