@@ -298,3 +298,4 @@ def test_某一期报纸里某人出现的活动只列那一期报道的(engine)
     a = engine.ask("2021年11月4日这期报纸里，韩世军都在哪些活动里露过面？")
     assert a.mode == "meetings" and a.citations
     assert all(c.issue_no == 2415 for c in a.citations)
+

@@ -665,3 +665,9 @@ def test_问数字时问的是哪一项():
     assert measured_noun("有多少人参加比赛？") is None  # people are counted in 名, 人, 位: the extractor reads them
     assert mentions_measure("税", "年纳税2亿元") and not mentions_measure("税", "落户综合保税区的项目16个")
     assert mentions_measure("增速", "同比增长18.4%")  # said in other words, half its characters
+
+
+def test_问题里的简称算文章里的全称():
+    w = weigh(["劳模", "接见"], {"劳模": 1, "接见": 5}.get, 100)
+    assert coverage(w, "区委书记接见了新当选的省劳动模范代表") == 1.0
+    assert coverage(weigh(["劳模"], {"劳模": 1}.get, 100), "劳动者代表座谈") == 0.0  # 劳动者 holds no 模

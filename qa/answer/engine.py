@@ -391,8 +391,10 @@ class AnswerEngine:
         for candidate in candidates[:4]:
             # what the question asks beyond naming the article (its words outside the headline) must be
             # in the sentence: 「…大赛的冠军是哪支队伍」 is not answered by a sentence about the contest
+            # (「…的大会在哪开的」 of a report headlined …工作会议: the kind of meeting said another way is no detail)
             asked = [relevance.as_detail(w) for w in weighted if w.term.lower() not in candidate.passage.title.lower()
-                     and (w.naming or relevance.nominal(w.term))]
+                     and (w.naming or relevance.nominal(w.term))
+                     and not (w.term.endswith(("会", "会议")) and "会" in candidate.passage.title)]
             # read with the sentence before it: 「该项目总投资12.6亿元」 names its project there
             context = with_previous(candidate.passage.body, candidate.sentence)
             if not english and asked and relevance.coverage(asked, context) < MIN_SENTENCE_RELEVANCE:

@@ -167,6 +167,9 @@ class MeetingRecords:
             attendances = [a for a in attendances if a.venue == "branch"] or attendances
         elif "主会场" in question or "市领导" in question:
             attendances = [a for a in attendances if a.venue == "main"] or attendances
+        if r.count and role is None:
+            # 「几位区领导分头下到镇街」: the leaders themselves, not the bureau chiefs who went along with them
+            attendances = [a for a in attendances if a.role != "accompany"] or attendances
         asked_titles = self._titles_in(question, best.meeting.name)
         if asked_titles:
             # 「哪些副区长参加」, 「常务副区长和副区长几位」: only those the report titles so (a 常务副区长 is a 副区长 too)

@@ -104,7 +104,23 @@ def coverage(weighted: list[Weighted], text: str) -> float:
     if not total:
         return 0.0
     low = text.lower()
-    return sum(w.weight for w in weighted if w.term.lower() in low or _numeral_in(w.term, text)) / total
+    return sum(w.weight for w in weighted
+               if w.term.lower() in low or _numeral_in(w.term, text) or _abbreviated_in(w.term, text)) / total
+
+
+def _abbreviated_in(term: str, text: str) -> bool:
+    """A short word the text writes in full: 劳模 in 劳动模范, 住建 in 住房城乡建设 within one word. The short
+    word starts the long one and is spelled, in order, inside it."""
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,3}", term) or term[0] not in text:
+        return False
+    import jieba
+
+    for word in jieba.lcut(text):
+        if len(word) > len(term) and word[0] == term[0]:
+            rest = iter(word)
+            if all(c in rest for c in term):
+                return True
+    return False
 
 
 def _numeral_in(term: str, text: str) -> bool:

@@ -58,7 +58,7 @@ _ASKS_WHO = re.compile(r"谁|哪位|哪一位|叫什么|什么名字|who", re.I)
 _ASKS_PEOPLE = re.compile(r"谁|哪位|哪几位|哪些(?:人|领导|副|区领导|同志|嘉宾)|哪(?:个|位)?领导")
 _ASKS_COUNT = re.compile(r"(?<!哪)(?:几位|几名|几个人|几人)|多少位|多少名|多少人|how many", re.I)
 # 「会上到了几个副区长」: counting people by what they are at an event, with no role verb
-_NAMES_EVENT = re.compile(r"会|活动|视察|调研|检查|督导|座谈|仪式|学习|考察|观摩|走访|下基层")
+_NAMES_EVENT = re.compile(r"会|活动|视察|调研|检查|督导|座谈|仪式|学习|考察|观摩|走访|下基层|分头|分别|分赴|下到|查[^询看]")
 _COUNTS_PEOPLE = re.compile(r"(?<!哪)(?:几|多少)\s*(?:个|位|名)?\s*(?:副?区长|[区市]?领导|委员|代表|干部|同志|嘉宾|常委|副主任|副主席)")
 
 
