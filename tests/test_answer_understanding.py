@@ -446,7 +446,7 @@ def test_问落户在哪里时取报道里落户后面的地方():
 
 
 def test_那次后面跟着会议的描述时不是指代前一问():
-    from qa.answer.engine import _DANGLING
+    from qa.answer.analyse import _DANGLING
 
     assert not _DANGLING.search("那次全区森林防火动员会上要求排查哪些地方？")
     assert _DANGLING.search("那次会上要求排查哪些地方？")
@@ -583,7 +583,7 @@ def test_哪家企业的人问的是哪家企业_到哪家企业问的是地方(
 
 
 def test_接着上一问说的_见完之后_带上上一问的话题():
-    from qa.answer.engine import _GOES_ON
+    from qa.answer.analyse import _GOES_ON
 
     assert _GOES_ON.match("见完之后签了个什么项目？") and not _GOES_ON.match("2024年区长是谁？")
 

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from pydantic import BaseModel, Field
+
+from qa.answer.followup import Focus
+
+if TYPE_CHECKING:
+    from qa.answer.route import Route
+    from qa.answer.select import Candidate, Passage
 
 AnswerMode = Literal["meetings", "issue", "retrieval", "extractive", "abstain", "error"]
 
@@ -46,3 +54,72 @@ class Answer(BaseModel):
                 for c in self.citations
             ],
         }
+
+
+# -- what the answer stages pass each other ------------------------------------------------------
+
+NOT_FOUND = "未在报纸中找到"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A supporting sentence in an article: becomes a Citation."""
+
+    article_id: str
+    title: str
+    issue_no: int | None
+    issue_date: dt.date | None
+    source: str
+    quote: str
+
+
+@dataclass
+class RecordAnswer:
+    """What the meeting records say: sentences of text, each with the evidence it rests on."""
+
+    lines: list[tuple[str, list[Evidence]]]
+    focus: Focus
+    names: set[str] = field(default_factory=set)
+    derived: set[str] = field(default_factory=set)  # numbers computed from the evidence (a count of its names)
+
+
+class PassageSource(Protocol):
+    def passages(self, query: str, k: int, date_from: dt.date | None, date_to: dt.date | None) -> list[Passage]: ...
+
+
+class Records(Protocol):
+    """The meeting records, as the engine needs them; None means the records do not say."""
+
+    def known_people(self) -> set[str]: ...
+
+    def answer(self, question: str, r: Route, date_from: dt.date | None, date_to: dt.date | None,
+               window=None) -> RecordAnswer | None: ...
+
+
+class Citations:
+    """Numbers citations in order of first use, one per (article, quote)."""
+
+    def __init__(self) -> None:
+        self.items: list[Citation] = []
+
+    def mark(self, ev: Evidence) -> str:
+        for c in self.items:
+            if c.article_id == ev.article_id and c.quote == ev.quote:
+                return f"[{c.n}]"
+        n = len(self.items) + 1
+        self.items.append(
+            Citation(n=n, article_id=ev.article_id, issue_no=ev.issue_no,
+                     issue_date=ev.issue_date.isoformat() if ev.issue_date else None,
+                     title=ev.title, source=ev.source, quote=ev.quote)
+        )
+        return f"[{n}]"
+
+
+def cn_date(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def evidence_of(c: Candidate) -> Evidence:
+    """A sentence chosen from retrieved text, as evidence."""
+    p = c.passage
+    return Evidence(p.article_id, p.title, p.issue_no, p.issue_date, p.source, c.sentence)

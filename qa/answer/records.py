@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from qa.answer.engine import Evidence, RecordAnswer, cn_date
+from qa.answer.models import Evidence, RecordAnswer, cn_date
 from qa.answer.followup import Focus
 from qa.answer.route import TITLES, Route
 from qa.answer.select import ASKS_OTHER_PARTY
