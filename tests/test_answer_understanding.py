@@ -671,3 +671,8 @@ def test_问题里的简称算文章里的全称():
     w = weigh(["劳模", "接见"], {"劳模": 1, "接见": 5}.get, 100)
     assert coverage(w, "区委书记接见了新当选的省劳动模范代表") == 1.0
     assert coverage(weigh(["劳模"], {"劳模": 1}.get, 100), "劳动者代表座谈") == 0.0  # 劳动者 holds no 模
+
+
+def test_问某期刊登的照片不是问那期的出版日期():
+    assert route("What does the photo published in issue 2415 show?", set()).kind != "issue"
+    assert route("When was issue 2415 published?", set()).kind == "issue"

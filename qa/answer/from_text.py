@@ -87,7 +87,10 @@ class TextAnswers:
             # (「…的大会在哪开的」 of a report headlined …工作会议: the kind of meeting said another way is no detail)
             asked = [relevance.as_detail(w) for w in weighted if w.term.lower() not in candidate.passage.title.lower()
                      and (w.naming or relevance.nominal(w.term))
-                     and not (w.term.endswith(("会", "会议")) and "会" in candidate.passage.title)]
+                     and not (w.term.endswith(("会", "会议")) and "会" in candidate.passage.title)
+                     # a figure asked in the user's own word for it (海洋经济的盘子有多大): the archive never
+                     # prints the word, the sentence's figure is the answer
+                     and not (kind == "number" and not w.known and not w.naming)]
             # read with the sentence before it: 「该项目总投资12.6亿元」 names its project there
             context = with_previous(candidate.passage.body, candidate.sentence)
             if not english and asked and relevance.coverage(asked, context) < MIN_SENTENCE_RELEVANCE:

@@ -16,6 +16,7 @@ MeetingRole = Literal["chair", "attendee", "participant", "speaker", "leader", "
 ISSUE_NO = re.compile(r"第\s*(\d{3,5})\s*期|issue\s*(?:no\.?\s*)?(\d{3,5})", re.I)
 _ASKS_DATE = re.compile(r"哪天|哪一天|日期|什么时候|何时|出版|when|date|published", re.I)
 _ASKS_ISSUE_NO = re.compile(r"第几期|哪一期|期号|which issue|issue number|issue no", re.I)
+_ABOUT_PHOTO = re.compile(r"图片|照片|图中|画面|配图|\bphoto|\bpicture|\bimage", re.I)
 _THAT_ISSUE = re.compile(r"[这那该本]一?期|报纸上|报纸里|见报|\bissue\b|\bedition\b", re.I)
 _FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -197,7 +198,8 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
     person = next((p for p in sorted(known_people, key=len, reverse=True) if p in q), None)
 
     issue = ISSUE_NO.search(q)
-    if issue and _ASKS_DATE.search(q):
+    # "the photo published in issue 3247": published names the issue, the photo is asked about
+    if issue and _ASKS_DATE.search(q) and not _ABOUT_PHOTO.search(q):
         return Route("issue", issue_no=int(issue.group(1) or issue.group(2)))
     full = _FULL_DATE.search(q)
     if full and _ASKS_ISSUE_NO.search(q):
