@@ -301,8 +301,17 @@ class MeetingRecords:
         if _empty(start, end):
             return None
         spans = self.store.titles_of(r.person, date_from=start, date_to=end)
+        # 「区领导欧阳振邦、矫玉芬…」: 区领导 says who they are as a group, it is nobody's post
+        spans = [s for s in spans if not s.title.endswith("领导")] or spans
+        if r.year and r.month:
+            # 「2023年2月…是什么职务」: the posts printed around that month, if any were
+            at = dt.date(r.year, r.month, 15)
+            spans = [s for s in spans if any(x.date and abs((x.date - at).days) <= 62 for x in s.sightings)] or spans
         if not spans:
             return None
+        # as the paper chains them (区委常委、副区长): by where the latest printing puts each post
+        latest = max((x for s in spans for x in s.sightings), key=lambda x: x.date or dt.date.min).evidence.quote
+        spans = sorted(spans, key=lambda s: (s.title not in latest, latest.find(s.title), s.first_seen or dt.date.min))
         filtered = bool(date_from or date_to)
         # a filter's dates are not in any article: the answer names the range without them (the UI shows it)
         when = f"{r.year}年" if r.year else "在所选日期范围内" if filtered else ""
