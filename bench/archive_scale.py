@@ -24,13 +24,11 @@ import gc
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +48,7 @@ from qa.index.chunk import embed_text  # noqa: E402
 from qa.index.manifest import Manifest  # noqa: E402
 from qa.ingest import EMBED_BATCH, ingest  # noqa: E402
 from qa.meetings.store import MeetingStore  # noqa: E402
+from qa.procs import answering, free_port, stop, wait_until  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -198,25 +197,6 @@ def extraction_ms(paths: list[Path], settings: Settings) -> list[float]:
 
 
 # -- qa serve ------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + SERVE_START_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"qa serve exited with {server.returncode} before serving")
-        try:
-            urllib.request.urlopen(url, timeout=5).close()
-            return
-        except OSError:
-            time.sleep(1)
-    raise RuntimeError(f"qa serve did not answer at {url} within {SERVE_START_S} s")
-
-
 def peak_rss_mb(pid: int) -> float:
     """The high-water mark of resident memory (VmHWM) of a process and its children, in MB."""
     pids = [pid] + [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _parent(p) == pid]
@@ -250,18 +230,13 @@ def serve_figures(settings: Settings, work: Path) -> tuple[float, list[float]]:
                               cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{port}/"
-        wait_until_up(url, server)
+        wait_until(answering(url), server, "qa serve", SERVE_START_S, pause=1)
         client = Client(url, verbose=False)
         timed_ms(lambda q: client.predict(question=q, api_name="/ask"), QUESTIONS, 1)
         times = timed_ms(lambda q: client.predict(question=q, api_name="/ask"), QUESTIONS, 1)
         return peak_rss_mb(server.pid), times
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server, grace=30)
         log.close()
 
 

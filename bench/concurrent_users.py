@@ -28,7 +28,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,6 +40,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from qa.procs import free_port, stop  # noqa: E402
+
 OUT = ROOT / "bench" / "out"
 SERVE_START_S = 300
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -83,12 +85,6 @@ CONVERSATIONS = (
 
 
 # -- the server -----------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(work: Path, answer_concurrency: int) -> tuple[subprocess.Popen, str]:
     """`qa serve` on a fresh index of the seeds (built at start-up from the copied embedding cache)."""
     cache = work / "embeddings.sqlite"
@@ -114,15 +110,6 @@ def start_server(work: Path, answer_concurrency: int) -> tuple[subprocess.Popen,
             time.sleep(1)
     server.kill()
     raise RuntimeError(f"qa serve did not answer at {url} within {SERVE_START_S} s")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
 
 
 def machine_busy_seconds() -> float:
@@ -356,7 +343,7 @@ def main() -> None:
                     run_round(run, url, args.client, reference, followups, pid)
         finally:
             if server is not None:
-                stop_server(server)
+                stop(server, grace=30)
 
     setting = "as configured" if args.url else str(args.answer_concurrency)
     table = markdown(runs, setting, args.client)

