@@ -676,3 +676,11 @@ def test_问题里的简称算文章里的全称():
 def test_问某期刊登的照片不是问那期的出版日期():
     assert route("What does the photo published in issue 2415 show?", set()).kind != "issue"
     assert route("When was issue 2415 published?", set()).kind == "issue"
+
+
+def test_职务按人们常说的简称也认得():
+    titles = {"区委组织部部长", "区应急局局长", "区教体局局长"}
+    assert route("2023年组织部长是谁？", set(), titles).title == "区委组织部部长"
+    assert route("2022年6月应急局长是谁？", set(), titles).title == "区应急局局长"
+    r = route("2023年4月管教育体育口的那个局，局长叫什么名字？", set(), titles)
+    assert (r.kind, r.title) == ("title_holder", "区教体局局长")

@@ -114,6 +114,8 @@ _HEAD_POST = re.compile(r"(?<!副)(?:主席|局长|主任|书记|部长|院长|�
 
 # 「负责即墨应急管理工作的局长」「管组织工作的部长」「负责常务工作的那位副区长」: a post by what it is in charge of
 _IN_CHARGE = re.compile(r"(?:负责|分管|主管|管)(?P<field>[\u4e00-\u9fff]{2,10}?)(?:工作|口|方面)?的(?:那位|那个|这位)?"
+                        # 「管教育体育口的那个局，局长叫什么」: the office, then its head
+                        r"(?:(?:[局委办]|部门|单位)[，,]\s*)?"
                         r"(?P<post>[\u4e00-\u9fff]{2,5}?)(?=是谁|叫什么|是哪位|由谁|是)")
 _GENERIC_FIELD = set("即墨区市县工作管理的")
 
@@ -209,8 +211,14 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
 
     titles = set(TITLES) | {t for t in known_titles if len(t) >= 2}
     head = head_of(q, known_titles) or in_charge_of(q, known_titles)
-    # a district office's post asked without its 区 (「住建局局长」) is the district's
-    printed = {t: t for t in titles} | {t[1:]: t for t in titles if t.startswith("区") and len(t) > 4 and t[1:] not in titles}
+    # a district office's post asked without its 区 (「住建局局长」) is the district's; and as people say it,
+    # 组织部长 for 组织部部长, 应急局长 for 应急局局长
+    printed = {t: t for t in titles}
+    for t in sorted(titles):
+        bare = t[2:] if t.startswith("区委") and len(t) > 5 else t[1:] if t.startswith("区") and len(t) > 4 else t
+        for said in {bare, t}:
+            for short in {said, said.replace("部部长", "部长"), said.replace("局局长", "局长")}:
+                printed.setdefault(short, t)
     said = None if head else next((t for t in sorted(printed, key=len, reverse=True) if t in q), None)
     title = head[0] if head else printed.get(said)
     if title is None and "的" in q:
