@@ -30,12 +30,11 @@ from qa.corpus.parse import parse_text
 from qa.corpus.read import find_issue_files, read_issue
 from qa.errors import FileProblem, IndexMismatch, IngestCancelled, IngestFailed, QAError, UnreadableIssue
 from qa.index.archive import BM25_DIR
-from qa.index.bm25 import BM25Doc, BM25Index, words_digest
+from qa.index.bm25_update import BM25Update, update_bm25
 from qa.index.chunk import chunk_issue, embed_text, make_splitter
-from qa.index.embed import EmbedderIdentity, identity_of, make_embedder
+from qa.index.embed import EmbedderIdentity, identity_of, shared_embedder
 from qa.index.embed_cache import EmbeddingCache
 from qa.index.manifest import Manifest
-from qa.index.names import person_names
 from qa.index.store import (
     check_embedder,
     chroma_client,
@@ -107,7 +106,9 @@ class IngestReport:
     chunks_written: int = 0
     passages_embedded: int = 0
     seconds: float = 0.0
-    bm25_rebuilt: bool = False
+    bm25_rebuilt: bool = False  # a new BM25 version was saved (qa.index.bm25_update)
+    bm25_tokenized: int = 0  # chunks jieba cut for it; the others' tokens came from the previous version
+    bm25_seconds: float = 0.0
     cancelled: bool = False
 
     @property
@@ -334,7 +335,8 @@ def ingest(
 ) -> IngestReport:
     """Index issue files (default: settings.seeds_dir); returns what changed and which files failed.
 
-    `embedder` and `sinks` default to the settings' embedder and `default_sinks(settings)`;
+    `embedder` and `sinks` default to the process's shared embedder for the settings (the one the engine
+    uses: qa.index.embed.shared_embedder) and `default_sinks(settings)`;
     `extra_words` (person names) join the BM25 tokenizer's dictionary. A file whose issue
     is already indexed under another name (another encoding, another folder) is skipped.
     A run is remembered until it finishes, so a later `qa serve` can finish a killed one.
@@ -351,7 +353,7 @@ def ingest(
     run_paths = [str(p) for p in given]
     files = find_issue_files(given)
     sources = list(dict.fromkeys(canonical_source(f, cwd) for f in files))
-    embedder = embedder or make_embedder(settings.embedder)
+    embedder = embedder or shared_embedder(settings.embedder)
     identity = identity_of(embedder)
     sinks = default_sinks(settings) if sinks is None else sinks
 
@@ -396,8 +398,7 @@ def ingest(
         except IngestCancelled as stop:
             # what was finished is served as it is: BM25 follows the manifest; the run stays to be resumed
             report.cancelled = True
-            report.bm25_rebuilt = refresh_bm25(manifest, Path(settings.index_dir) / BM25_DIR,
-                                               _bm25_words(manifest, sinks, extra_words))
+            _update_bm25(manifest, settings, sinks, extra_words, report)
             report.seconds = time.perf_counter() - started
             stop.report = report
             raise
@@ -410,8 +411,7 @@ def ingest(
                     run.remove(record.source)
                     report.removed.append(record.source)
 
-        report.bm25_rebuilt = refresh_bm25(manifest, Path(settings.index_dir) / BM25_DIR,
-                                           _bm25_words(manifest, sinks, extra_words))
+        _update_bm25(manifest, settings, sinks, extra_words, report)
         manifest.end_run(str(cwd), run_paths)
     finally:
         manifest.close()
@@ -421,27 +421,16 @@ def ingest(
     return report
 
 
+def _update_bm25(manifest: Manifest, settings: Settings, sinks: list[IssueSink], extra_words: Iterable[str],
+                 report: IngestReport) -> BM25Update:
+    """BM25 brought up to date with the manifest (only changed chunks are cut again) and swapped in.
 
-def _bm25_words(manifest: Manifest, sinks: list[IssueSink], extra_words: Iterable[str]) -> set[str]:
-    """The tokenizer's extra dictionary: given words, the people of the indexed articles and of the sinks."""
-    words = set(extra_words)
-    words |= person_names(manifest.articles())
-    for sink in sinks:
-        if hasattr(sink, "person_names"):
-            words |= set(sink.person_names())
-    return words
-
-
-def refresh_bm25(manifest: Manifest, directory: Path, words: Iterable[str]) -> bool:
-    """Rebuild the saved BM25 index when the manifest or the word list changed since it was built."""
-    words = sorted(set(words))
-    state = BM25Index.saved_state(directory)
-    if state and state["generation"] == manifest.generation and state["words"] == words_digest(words):
-        return False
-    docs = [
-        BM25Doc(n.node_id, embed_text(n), int(n.metadata.get("date_int", 0)), int(n.metadata.get("issue_no", 0)))
-        for n in manifest.iter_nodes()
-    ]
-    BM25Index.build(docs, words, manifest.generation).save(directory)
-    return True
-
+    Its dictionary: the given words, the names the rules find in the indexed articles, and the sinks'
+    people (a sink may offer `person_names()`).
+    """
+    sink_names = {n for sink in sinks if hasattr(sink, "person_names") for n in sink.person_names()}
+    update = update_bm25(manifest, Path(settings.index_dir) / BM25_DIR, extra_words, sink_names)
+    report.bm25_rebuilt = update.saved
+    report.bm25_tokenized += update.tokenized
+    report.bm25_seconds += update.seconds
+    return update

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from llama_index.core.base.embeddings.base import BaseEmbedding
+
 from qa.answer.engine import AnswerEngine
 from qa.answer.llm import build_llm
 from qa.answer.records import MeetingRecords
@@ -11,7 +13,7 @@ from qa.answer.select import Passage
 from qa.catalog import Catalog
 from qa.errors import ConfigError
 from qa.index.archive import ArchiveIndex, open_index
-from qa.index.embed import make_embedder
+from qa.index.embed import shared_embedder
 from qa.index.retrieve import Filters
 from qa.meetings.store import MeetingStore
 from qa.settings import Settings, load_settings
@@ -61,11 +63,15 @@ class ArchivePassages:
         return weigh(expanded, bm25.document_frequency, bm25.n_docs)
 
 
-def build_engine(settings: Settings | None = None) -> AnswerEngine:
-    """The engine on the configured index, records, catalog and LLM (the LLM loads on first use)."""
+def build_engine(settings: Settings | None = None, *, embedder: BaseEmbedding | None = None) -> AnswerEngine:
+    """The engine on the configured index, records, catalog and LLM (the LLM loads on first use).
+
+    `embedder`: the one ingest uses too; by default the process's shared embedder for the settings
+    (qa.index.embed.shared_embedder), so an engine rebuilt after an upload loads no second model.
+    """
     settings = settings or load_settings()
     catalog = Catalog.open(settings.index_dir)
-    index = open_index(settings, make_embedder(settings.embedder))
+    index = open_index(settings, embedder or shared_embedder(settings.embedder))
     records = MeetingRecords(MeetingStore.from_settings(settings))
     llm = build_llm(settings.llm)
     reader = reader_for(settings, llm)

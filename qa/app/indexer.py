@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from llama_index.core.base.embeddings.base import BaseEmbedding
+
 from qa.answer.engine import AnswerEngine
 from qa.corpus import parse_file
 from qa.corpus.models import Issue
@@ -47,10 +49,14 @@ class Added:
 class ArchiveIndexer:
     """Ingests uploaded issue files into the configured index; one at a time."""
 
-    def __init__(self, settings: Settings, build_engine: Callable[[], AnswerEngine], sinks: list | None = None):
+    def __init__(self, settings: Settings, build_engine: Callable[[], AnswerEngine], sinks: list | None = None,
+                 *, embedder: BaseEmbedding | None = None):
+        """`embedder`: the engine's; by default the process's shared one for the settings, which is also
+        what `build_engine` gives the engines it builds (qa.answer.wiring), so uploads load no second model."""
         self.settings = settings
         self.build_engine = build_engine
         self.sinks = sinks
+        self.embedder = embedder
         self.uploads = Path(settings.index_dir) / UPLOADS_DIR
         self._lock = threading.Lock()
         self._cancel = threading.Event()
@@ -114,7 +120,8 @@ class ArchiveIndexer:
         try:
             progress(0.15, "分段、嵌入并写入索引")
             # stopped on request between batches: IngestCancelled; the file is taken back below
-            report = ingest([target], self.settings, sinks=self.sinks, progress=False, cancel=self._cancel.is_set,
+            report = ingest([target], self.settings, embedder=self.embedder, sinks=self.sinks, progress=False,
+                            cancel=self._cancel.is_set,
                             on_batch=lambda done, total: progress(0.15 + 0.7 * done / max(total, 1),
                                                                   f"嵌入 {done}/{total} 段"))
             if report.duplicates:

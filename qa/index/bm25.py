@@ -2,6 +2,12 @@
 
 The tokenizer knows the archive's person names, so `毕安传` is one token, and the saved
 index keeps its word list so queries are cut exactly like the documents were.
+
+On disk the index directory holds versions (`g<generation>-…/`) and a `CURRENT` file naming
+the one to read. A save writes a new version whole, then replaces `CURRENT` in one rename,
+so a reader in another thread or process finds the old index or the new one, never none
+(the old layout, the files directly in the directory, is still read, and replaced by the
+first save). The previous version is kept for readers that are still loading it.
 """
 
 from __future__ import annotations
@@ -11,10 +17,14 @@ import json
 import logging
 import os
 import re
+import secrets
 import shutil
+import threading
+import time
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import bm25s
 import jieba
@@ -22,6 +32,11 @@ import numpy as np
 
 STATE_FILE = "state.json"
 WORDS_FILE = "words.txt"
+CURRENT_FILE = "CURRENT"
+# What a chunk without any token is indexed as (bm25s' vocabulary needs one).
+EMPTY_TOKEN = "<empty>"
+# A version directory being written is `<name>.tmp`; one a killed writer left behind is removed after this long.
+_STALE_TMP_S = 3600
 
 _KEEP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # Question words and particles: they match everything and rank nothing.
@@ -34,13 +49,41 @@ STOPWORDS = frozenset(
 
 
 def make_tokenizer(words: Iterable[str] = ()) -> jieba.Tokenizer:
-    """A private jieba tokenizer (not the global one) that keeps each given word whole."""
+    """A private jieba tokenizer (not the global one) that keeps each given word whole.
+
+    jieba's total frequency stays the dictionary's own: adding words would otherwise move it, and
+    with it the cut of text that holds none of them. So a text is cut alike by any two tokenizers
+    whose word lists agree on the words it contains (qa.index.bm25_update relies on it).
+    """
     logging.getLogger("jieba").setLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
+    total = tokenizer.total
     for word in sorted(set(words)):
         tokenizer.add_word(word)
+        tokenizer.total = total
     return tokenizer
+
+
+_shared_lock = threading.Lock()
+_shared: dict[str, jieba.Tokenizer] = {}
+
+
+def tokenizer_for(words: Iterable[str]) -> jieba.Tokenizer:
+    """`make_tokenizer(words)`, shared in this process with the last caller that asked for the same words.
+
+    Building one costs about half a second (jieba's dictionary); an ingest and the engine that reloads
+    the index it saved need the same one. Only the most recent word list is kept. Treat it as read-only.
+    """
+    words = sorted(set(words))
+    digest = words_digest(words)
+    with _shared_lock:
+        found = _shared.get(digest)
+        if found is None:
+            found = make_tokenizer(words)
+            _shared.clear()
+            _shared[digest] = found
+        return found
 
 
 def tokenize(text: str, tokenizer: jieba.Tokenizer) -> list[str]:
@@ -89,68 +132,131 @@ class BM25Index:
     ) -> "BM25Index":
         words = sorted(set(words))
         tokenizer = tokenizer or make_tokenizer(words)
+        return cls.from_tokens(
+            [d.id for d in docs], [doc_tokens(d.text, tokenizer) for d in docs], [d.date_int for d in docs],
+            [d.issue_no for d in docs], words, generation, tokenizer,
+        )
+
+    @classmethod
+    def from_tokens(
+        cls, ids: list[str], tokens: list[list[str]], date_int: Iterable[int], issue_no: Iterable[int],
+        words: Iterable[str], generation: int, tokenizer: jieba.Tokenizer,
+        encoded: tuple[dict[str, int], list[list[int]]] | None = None,
+    ) -> "BM25Index":
+        """The index of chunks already cut into tokens (by `doc_tokens` with this tokenizer); `encoded`: their
+        `token_ids`, when the caller has them already."""
         model = None
-        if docs:
+        if ids:
+            vocab, corpus = encoded or token_ids(tokens)
             model = bm25s.BM25()
-            # A chunk with no token at all would break bm25s' vocabulary; give it a harmless one.
-            model.index([tokenize(d.text, tokenizer) or ["<empty>"] for d in docs], show_progress=False)
+            model.index((corpus, dict(vocab)), show_progress=False)
         return cls(
-            ids=[d.id for d in docs],
-            date_int=np.array([d.date_int for d in docs], dtype=np.int64),
-            issue_no=np.array([d.issue_no for d in docs], dtype=np.int64),
-            words=words,
+            ids=list(ids),
+            date_int=np.asarray(list(date_int), dtype=np.int64),
+            issue_no=np.asarray(list(issue_no), dtype=np.int64),
+            words=sorted(set(words)),
             generation=generation,
             model=model,
             tokenizer=tokenizer,
         )
 
-    def save(self, directory: Path) -> None:
-        """Write to a fresh directory, then swap it in, so a crash leaves the old index or none."""
+    def save(self, directory: Path, extra: Callable[[Path], None] | None = None) -> None:
+        """Write a new version into the directory, then make it the current one in one rename.
+
+        `extra(version_dir)` writes more files into the version before it becomes current (the
+        ingest's token cache, qa.index.bm25_update). A crash leaves the old index as it was.
+        """
         directory = Path(directory)
-        tmp = directory.with_name(f"{directory.name}.tmp-{os.getpid()}")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        if self.model is not None:
-            self.model.save(tmp / "bm25s", show_progress=False)
-        np.save(tmp / "date_int.npy", self.date_int)
-        np.save(tmp / "issue_no.npy", self.issue_no)
-        (tmp / WORDS_FILE).write_text("\n".join(self.words), encoding="utf-8")
-        (tmp / "ids.json").write_text(json.dumps(self.ids), encoding="utf-8")
-        # The state file is written last: a directory without it is incomplete.
-        (tmp / STATE_FILE).write_text(
-            json.dumps({"generation": self.generation, "words": self.words_digest, "n": len(self.ids)}), encoding="utf-8"
-        )
-        old = directory.with_name(f"{directory.name}.old-{os.getpid()}")
-        if directory.exists():
-            directory.rename(old)
-        tmp.rename(directory)
-        shutil.rmtree(old, ignore_errors=True)
+        directory.mkdir(parents=True, exist_ok=True)
+        name = f"g{self.generation:09d}-{os.getpid()}-{secrets.token_hex(4)}"
+        tmp = directory / f"{name}.tmp"
+        tmp.mkdir()
+        try:
+            if self.model is not None:
+                self.model.save(tmp / "bm25s", show_progress=False)
+            np.save(tmp / "date_int.npy", self.date_int)
+            np.save(tmp / "issue_no.npy", self.issue_no)
+            (tmp / WORDS_FILE).write_text("\n".join(self.words), encoding="utf-8")
+            (tmp / "ids.json").write_text(json.dumps(self.ids), encoding="utf-8")
+            if extra is not None:
+                extra(tmp)
+            # The state file is written last: a version without it is incomplete.
+            (tmp / STATE_FILE).write_text(
+                json.dumps({"generation": self.generation, "words": self.words_digest, "n": len(self.ids)}),
+                encoding="utf-8",
+            )
+            tmp.rename(directory / name)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        previous = _current_name(directory)
+        pointer = directory / f"{CURRENT_FILE}.tmp-{os.getpid()}-{threading.get_ident()}"
+        pointer.write_text(name, encoding="utf-8")
+        os.replace(pointer, directory / CURRENT_FILE)  # the swap: readers see the old name or the new one
+        _prune(directory, keep={name, previous})
 
     @staticmethod
-    def saved_state(directory: Path) -> dict | None:
-        """The generation and word digest of a saved index, or None when there is none."""
+    def current_dir(directory: Path) -> Path | None:
+        """Where the current version's files are; None when nothing was saved."""
+        directory = Path(directory)
+        name = _current_name(directory)
+        if name is not None:
+            return directory / name
+        return directory if (directory / STATE_FILE).exists() else None  # the layout before versions
+
+    @classmethod
+    def saved_state(cls, directory: Path) -> dict | None:
+        """The generation and word digest of the saved index, or None when there is none."""
+        for _ in range(3):  # a version pruned between reading CURRENT and its state: read CURRENT again
+            found = cls.current_dir(directory)
+            if found is None:
+                return None
+            try:
+                return json.loads((found / STATE_FILE).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+        return None
+
+    @classmethod
+    def saved_words(cls, directory: Path) -> list[str] | None:
+        """The word list the saved index was cut with (without building its tokenizer); None when there is none."""
+        found = cls.current_dir(directory)
         try:
-            return json.loads((Path(directory) / STATE_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            text = (found / WORDS_FILE).read_text(encoding="utf-8") if found else None
+        except OSError:
             return None
+        return None if text is None else (text.split("\n") if text else [])
 
     @classmethod
     def load(cls, directory: Path, tokenizer: jieba.Tokenizer | None = None) -> "BM25Index":
+        """The current version, read whole; `tokenizer` is used when it was built with the saved word list."""
         directory = Path(directory)
-        state = cls.saved_state(directory)
-        if state is None:
-            raise FileNotFoundError(directory / STATE_FILE)
-        text = (directory / WORDS_FILE).read_text(encoding="utf-8")
+        retries = 2
+        while True:
+            found = cls.current_dir(directory)
+            if found is None:
+                raise FileNotFoundError(directory / STATE_FILE)
+            try:
+                return cls._load_version(found, tokenizer)
+            except FileNotFoundError:
+                if not retries:
+                    raise
+                retries -= 1  # pruned while we read it (two saves during one load): a newer one is current now
+
+    @classmethod
+    def _load_version(cls, found: Path, tokenizer: jieba.Tokenizer | None) -> "BM25Index":
+        state = json.loads((found / STATE_FILE).read_text(encoding="utf-8"))
+        text = (found / WORDS_FILE).read_text(encoding="utf-8")
         words = text.split("\n") if text else []
-        model = bm25s.BM25.load(directory / "bm25s", show_progress=False) if state["n"] else None
+        model = bm25s.BM25.load(found / "bm25s", show_progress=False) if state["n"] else None
         return cls(
-            ids=json.loads((directory / "ids.json").read_text(encoding="utf-8")),
-            date_int=np.load(directory / "date_int.npy"),
-            issue_no=np.load(directory / "issue_no.npy"),
+            ids=json.loads((found / "ids.json").read_text(encoding="utf-8")),
+            date_int=np.load(found / "date_int.npy"),
+            issue_no=np.load(found / "issue_no.npy"),
             words=words,
             generation=state["generation"],
             model=model,
-            tokenizer=tokenizer or make_tokenizer(words),
+            tokenizer=tokenizer or tokenizer_for(words),
         )
 
     def mask(self, date_from: int | None = None, date_to: int | None = None, issue_no: int | None = None) -> np.ndarray | None:
@@ -211,3 +317,49 @@ class BM25Index:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+def doc_tokens(text: str, tokenizer: jieba.Tokenizer) -> list[str]:
+    """A chunk's tokens as indexed: a chunk with none at all gets a harmless one (bm25s needs a token)."""
+    return tokenize(text, tokenizer) or [EMPTY_TOKEN]
+
+
+def token_ids(tokens: list[list[str]]) -> tuple[dict[str, int], list[list[int]]]:
+    """One id per distinct token, in order of first appearance, and each chunk's tokens as those ids."""
+    vocab = {token: i for i, token in enumerate(dict.fromkeys(chain.from_iterable(tokens)))}
+    get = vocab.__getitem__
+    return vocab, [list(map(get, doc)) for doc in tokens]
+
+
+def _current_name(directory: Path) -> str | None:
+    try:
+        name = (directory / CURRENT_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return name or None
+
+
+# The files of the layout before versions, directly in the index directory.
+_OLD_LAYOUT = ("bm25s", "date_int.npy", "issue_no.npy", WORDS_FILE, "ids.json", STATE_FILE)
+
+
+def _prune(directory: Path, keep: set[str | None]) -> None:
+    """Remove versions other than `keep`, the old layout's files, and what killed writers left behind."""
+    now = time.time()
+    for child in directory.iterdir():
+        name = child.name
+        if name in keep or name == CURRENT_FILE:
+            continue
+        stale = name.endswith(".tmp") or f"{CURRENT_FILE}.tmp-" in name
+        if stale:
+            try:
+                if now - child.stat().st_mtime < _STALE_TMP_S:
+                    continue  # perhaps another writer's, still being written
+            except OSError:
+                continue
+        elif not (name.startswith("g") or name in _OLD_LAYOUT):
+            continue  # not ours
+        if child.is_dir():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)

@@ -262,6 +262,22 @@ def make_embedder(settings: EmbedderSettings) -> _LockedEmbedding:
     )
 
 
+_shared_lock = threading.Lock()
+_shared: dict[str, _LockedEmbedding] = {}
+
+
+def shared_embedder(settings: EmbedderSettings) -> _LockedEmbedding:
+    """The process's one embedder for these settings: made by `make_embedder` on first use, then handed to
+    every caller that asks for the same model (ingest, the engine, the app's uploads and engine rebuilds),
+    so a model is loaded once and its lock queues all its work. Pass an embedder explicitly to use another.
+    """
+    key = settings.model_dump_json(exclude={"cache", "cache_path", "api_key"}) + settings.api_key.get_secret_value()
+    with _shared_lock:
+        if key not in _shared:
+            _shared[key] = make_embedder(settings)
+        return _shared[key]
+
+
 def identity_of(embedder: BaseEmbedding) -> EmbedderIdentity:
     """The identity of one of our embedders, or of a foreign BaseEmbedding (dimension probed once)."""
     ident = getattr(embedder, "identity", None)

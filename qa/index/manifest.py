@@ -239,6 +239,14 @@ class Manifest:
         for (raw,) in self.db.execute("SELECT node FROM chunks ORDER BY source, ord"):
             yield TextNode.from_json(raw)
 
+    def recorded(self, ids: list[str]) -> set[str]:
+        """Which of these chunk ids belong to a recorded file (vectors are written before the rows, deleted after)."""
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            found.update(r[0] for r in self.db.execute(f"SELECT id FROM chunks WHERE id IN ({','.join('?' * len(part))})", part))
+        return found
+
     def nodes(self, ids: list[str]) -> dict[str, TextNode]:
         found: dict[str, TextNode] = {}
         for start in range(0, len(ids), 500):

@@ -205,6 +205,24 @@ class BM25Retriever(BaseRetriever):
         return [NodeWithScore(node=nodes[i], score=s) for i, s in found if i in nodes]
 
 
+class RecordedOnly(BaseRetriever):
+    """Another retriever's chunks, less those of files the manifest does not record (yet, or any more).
+
+    Ingest writes a file's vectors before its rows and deletes its rows before its vectors, so a search
+    running meanwhile would otherwise find chunks of a file that is half-written; this way it sees each
+    file whole or not at all, like BM25 (whose chunks come from the manifest) and the catalog.
+    """
+
+    def __init__(self, retriever: BaseRetriever, recorded: Callable[[list[str]], set[str]]):
+        super().__init__()
+        self._retriever, self._recorded = retriever, recorded
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        found = self._retriever.retrieve(query_bundle)
+        keep = self._recorded([hit.node.node_id for hit in found]) if found else set()
+        return [hit for hit in found if hit.node.node_id in keep]
+
+
 class HybridRetriever(BaseRetriever):
     """Runs each retriever, ranks articles by their best chunk in each, and fuses the article ranks (RRF).
 
