@@ -174,6 +174,12 @@ class MeetingRecords:
         if asked_titles:
             # 「哪些副区长参加」, 「常务副区长和副区长几位」: only those the report titles so (a 常务副区长 is a 副区长 too)
             titled = [a for a in attendances if any(t in held for t in asked_titles for held in a.titles)]
+            if not titled and role in ("accompany", "participant", "attendee"):
+                # 「跟着去的政协副主席是哪两位」: the post asked is what the report says; the user's verb for going
+                # along (跟着) may be the report's 参加视察 rather than 陪同
+                titled = [a for a in best.meeting.attendances if a.role in ("accompany", "participant", "attendee")
+                          and any(t in held for t in asked_titles for held in a.titles)]
+                role = titled[0].role if titled and len({a.role for a in titled}) == 1 else role
             attendances = titled or attendances
         if r.person and role == "accompany" and len(attendances) > 1:
             # 「区领导分别到……，孙杰到温泉街道时是谁陪同的」: those who went with him, printed in his part of the report
@@ -216,8 +222,12 @@ class MeetingRecords:
         """The posts a question names (longest first, each place in the question once), not those in the meeting's name."""
         text = question.replace(meeting_name, "")
         found = []
-        for title in sorted(self.known_titles() | set(TITLES), key=len, reverse=True):
-            if len(title) >= 2 and title in text:
+        titles = self.known_titles() | set(TITLES)
+        # 「政协副主席」 asked of the district's 区政协副主席: the post as said, without the district's 区
+        said = titles | {t[1:] for t in titles if t.startswith("区") and len(t) > 3}
+        for title in sorted(said, key=len, reverse=True):
+            # 区领导 is how a report groups people, not a post to filter them by
+            if len(title) >= 2 and title in text and not title.endswith("领导"):
                 found.append(title)
                 text = text.replace(title, "□")
         return found

@@ -56,7 +56,7 @@ _ASKS_ROLE = re.compile(r"(什么|何)(职务|职位|身份|职)|担任何职|�
 _ASKS_WHO = re.compile(r"谁|哪位|哪一位|叫什么|什么名字|who", re.I)
 # 「哪几位」 asks who, 「几位」 how many
 # 「孙杰主持的座谈会，哪些副区长参加？」 asks for people at a meeting, not for a person's meetings.
-_ASKS_PEOPLE = re.compile(r"谁|哪位|哪几位|哪些(?:人|领导|副|区领导|同志|嘉宾)|哪(?:个|位)?领导")
+_ASKS_PEOPLE = re.compile(r"谁|哪位|哪[几两二三四五六七八九十]位|哪些(?:人|领导|副|区领导|同志|嘉宾)|哪(?:个|位)?领导")
 _ASKS_COUNT = re.compile(r"(?<!哪)(?:几位|几名|几个人|几人)|多少位|多少名|多少人|how many", re.I)
 # 「会上到了几个副区长」: counting people by what they are at an event, with no role verb
 _NAMES_EVENT = re.compile(r"会|活动|视察|调研|检查|督导|座谈|仪式|学习|考察|观摩|走访|下基层|分头|分别|分赴|下到|查[^询看]")
@@ -65,7 +65,7 @@ _COUNTS_PEOPLE = re.compile(r"(?<!哪)(?:几|多少)\s*(?:个|位|名)?\s*(?:副
 
 # asking for people: 「哪些企业」「哪几个镇」 ask for things, and go to the text
 _ASKS_FOR_NAMES = re.compile(
-    r"谁|哪位|哪几位|哪(?:些|几个|个)(?:[区市省县镇]?领导|人|副|同志|嘉宾|负责人|干部|委员|代表|专家|区长|书记|主任|主席|成员)|"
+    r"谁|哪位|哪[几两二三四五六七八九十]位|哪(?:些|几个|两个|个)(?:[区市省县镇]?领导|人|副|同志|嘉宾|负责人|干部|委员|代表|专家|区长|书记|主任|主席|成员)|"
     r"(?:领导|人员?|同志|嘉宾|负责人|干部|委员|代表|专家|成员)(?:都|还|分别|一共|共)?(?:有|是)(?:哪些|谁)|"
     r"名单|(?:领导|人员|嘉宾|同志)[？?。]?$|哪[个家]?[\u4e00-\u9fff]{1,6}?的?(?:负责人|一把手|领导)|who|which\b[\w\s-]{0,30}?\b(?:leaders?|officials?|people|persons?|members?|deput(?:y|ies)|mayors?)\b", re.I)
 
