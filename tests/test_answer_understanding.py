@@ -684,3 +684,14 @@ def test_职务按人们常说的简称也认得():
     assert route("2022年6月应急局长是谁？", set(), titles).title == "区应急局局长"
     r = route("2023年4月管教育体育口的那个局，局长叫什么名字？", set(), titles)
     assert (r.kind, r.title) == ("title_holder", "区教体局局长")
+
+
+def test_英文里除去的角色不是问的角色():
+    r = route("Which leaders attended the Chery meeting, apart from the person chairing it?", set())
+    assert (r.kind, r.role) == ("meeting", "attendee")
+
+
+def test_英文问确切日期是问日期():
+    from qa.answer.select import asks
+
+    assert asks("What was the exact date of that meeting?") == "date"

@@ -122,7 +122,7 @@ def english_dates(text: str) -> str:
     return text
 
 
-_WH = re.compile(r"\b(who|whom|whose|where|when|how\s+(?:many|much|large|big|long|far|high)|what|which)\b((?:\s+[a-z'-]+){0,3})", re.I)
+_WH = re.compile(r"\b(who|whom|whose|where|when|how\s+(?:many|much|large|big|long|far|high)|what|which)\b((?:\s+[a-z'-]+){0,4})", re.I)
 # the noun after "what"/"which" says what kind of answer is wanted
 _WHAT_KIND = [
     ("date", re.compile(r"\b(date|day|time|year|month)s?\b", re.I)),

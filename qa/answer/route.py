@@ -102,6 +102,9 @@ def _roles(q: str) -> list[tuple[MeetingRole, bool]]:
             or re.search(r"除了?[^，,。？?]{0,6}$", q[:m.start()]) is not None
             # "the meeting that Han Shijun chaired": an English relative clause says which meeting
             or re.search(r"[A-Za-z\u4e00-\u9fff]\s+(?:that|which)\s+(?:\S+\s+){0,3}$", q[:m.start()], re.I) is not None
+            # "apart from the person chairing it": set aside, as 除了 is
+            or re.search(r"\b(?:apart from|aside from|besides|except(?: for)?|other than)\s+(?:\S+\s+){0,3}$", q[:m.start()],
+                         re.I) is not None
             for m in matches)
         out.append((role, modifier))
     return out

@@ -73,7 +73,7 @@ def asks(question: str) -> Asks:
     if re.search(r"多少|(?<!哪)(?:几个|几名|几支)|多长|多大|多远|多高|多重|增速|比例|how much|how many|how long|growth rate|investment|amount", q):
         return "number"
     # the day before the place: 「在哪一天举行」 asks when, though it says 在哪
-    if re.search(r"哪天|哪一天|什么时候|何时|日期|几月几[日号]|when|what date", q):
+    if re.search(r"哪天|哪一天|什么时候|何时|日期|几月几[日号]|when|what date|\bdate\b|what day", q):
         return "date"
     # 「到哪家企业调研」 asks where; 「见的是哪家企业的人」 asks which company, not a place
     if re.search(r"哪里|在哪|何地|地点|什么地方|哪儿|哪[两几]?[个些所家座处]?(?:街道|镇|村|地方|学校|场所|会场|社区)|"
