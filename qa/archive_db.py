@@ -150,7 +150,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(str(path), timeout=60, check_same_thread=False, uri=True)  # uri: ATTACH … mode=rw
     if not memory:
-        db.execute("PRAGMA journal_mode=WAL")
+        _wal(db)
     db.execute("PRAGMA synchronous=FULL")
     db.execute("PRAGMA foreign_keys=ON")
     old = {} if memory or Path(path).name != ARCHIVE_FILE else _old_files(Path(path).parent)
@@ -162,6 +162,23 @@ def connect(path: Path | str) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def _wal(db: sqlite3.Connection, seconds: float = 60) -> None:
+    """Put the file in WAL mode (it stays so). Switching needs the file to itself and SQLite does not wait for
+    that: while another connection migrates, it answers "locked" at once, so wait here."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def version(db: sqlite3.Connection) -> int:

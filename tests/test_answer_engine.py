@@ -302,6 +302,6 @@ def test_某一期报纸里某人出现的活动只列那一期报道的(engine)
 
 
 def test_某人某月的职务按报纸连写的顺序(engine):
-    a = engine.ask("2023年2月肖莉是什么职务？")
+    a = engine.ask("肖莉在2023年2月任什么职务？")
     assert "区委常委、副区长" in a.answer and "区领导" not in a.answer
 

@@ -694,4 +694,4 @@ def test_英文里除去的角色不是问的角色():
 def test_英文问确切日期是问日期():
     from qa.answer.select import asks
 
-    assert asks("What was the exact date of that meeting?") == "date"
+    assert asks("What exact date was that session held on?") == "date"
