@@ -108,7 +108,7 @@ def reader_for(settings: Settings, llm):
 
 
 def ingest_sinks(settings: Settings) -> list:
-    """What `qa ingest` feeds besides the vector and BM25 index: the catalog and the meeting records."""
+    """What `qa ingest` feeds besides the vector and BM25 index: the meeting records (the catalog reads the manifest)."""
     from qa.ingest import default_sinks
 
     return default_sinks(settings)
