@@ -53,14 +53,20 @@ class Catalog:
                     found[source].append(Article.model_validate_json(article))
         return [_issue(row, found[row[0]]) for row in rows]
 
-    def _issues(self, where: str = "", params: tuple = ()) -> list[Issue]:
+    def _issues(self, where: str = "", params: tuple = (), articles: bool = True) -> list[Issue]:
         with self._lock:
             rows = self._db.execute(f"SELECT {_ISSUE} FROM files f {where} ORDER BY f.date, f.source", params).fetchall()
-        return self._with_articles(rows)
+        return self._with_articles(rows) if articles else [_issue(row) for row in rows]
 
-    def issues(self) -> list[Issue]:
-        """All issues, by date."""
-        return self._issues()
+    def issues(self, articles: bool = True) -> list[Issue]:
+        """All issues, by date; `articles=False`: their mastheads only (a list of issues in a ten-year archive
+        should not read every article)."""
+        return self._issues(articles=articles)
+
+    def issue_by_source(self, source: str, articles: bool = False) -> Issue | None:
+        """The issue stored from one file."""
+        found = self._issues("WHERE f.source = ?", (source,), articles)
+        return found[0] if found else None
 
     def issue_by_no(self, issue_no: int) -> Issue | None:
         found = self._issues("WHERE f.issue_no = ?", (issue_no,))

@@ -100,6 +100,23 @@ def _ask(page, question: str) -> str:
     return page.locator("#qa-chat [data-testid=bot]").last.inner_text()
 
 
+def _click_until_turn(page, link, turn: int, tries: int = 3) -> None:
+    """Click a citation until the source panel shows its turn: a click that lands while the chat is still
+    re-rendering the newest answer can be lost, as it can for a user, who clicks again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(tries - 1):
+        _click(link)
+        try:
+            page.locator("#qa-sources .qa-note, #qa-sources .qa-sources-q", has_text=f"第{turn}问").first.wait_for(
+                timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    _click(link)
+    _wait_for_turn(page, turn)
+
+
 def _click(link) -> None:
     # the chat may still be scrolling to its newest message: bring the link to rest first
     link.scroll_into_view_if_needed()
@@ -160,8 +177,7 @@ def test_多轮对话中早先的引用仍指向原文_找不到时如实说明(
     _click(page.locator("#qa-chat a[href^='#cite-2-a-']").first)
     page.locator("#qa-article h3", has_text="鼓号操大赛").wait_for()
 
-    _click(page.locator("#qa-chat a[href='#cite-0-c-1']"))
-    _wait_for_turn(page, 1)
+    _click_until_turn(page, page.locator("#qa-chat a[href='#cite-0-c-1']"), 1)
     hit = page.locator("#qa-article mark.qa-hit")
     hit.wait_for()
     assert "韩世军主持会议并讲话" in hit.inner_text()

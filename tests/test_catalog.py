@@ -44,3 +44,13 @@ def test_按编号取回整篇文章和它所在的期(seed_issues, tmp_path):
     assert article.title == "韩世军主持召开奇瑞项目推进工作专题会" and issue.issue_no == 2415
     assert issue.masthead == seed_issues["000_4891b56cadfbdf84"].masthead
     assert cat.article("nope-01") is None
+
+
+def test_期次列表只读报头不读文章_按文件取回一期(seed_issues, tmp_path):
+    cat = _recorded(tmp_path, *seed_issues.values())
+    listed = cat.issues(articles=False)
+    assert [i.source for i in listed] == [i.source for i in cat.issues()]
+    assert all(not i.articles for i in listed)  # the issue list of a ten-year archive reads no article
+    one = seed_issues["000_4891b56cadfbdf84"]
+    assert cat.issue_by_source(one.source).issue_no == 2415
+    assert cat.issue_by_source("no/such/file.txt") is None

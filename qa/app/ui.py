@@ -167,14 +167,14 @@ class ArchiveApp:
     # -- filters -----------------------------------------------------------------------------------
     def issue_choices(self) -> list[tuple[str, str]]:
         choices = [("全部期次", "")]
-        for issue in reversed(self.catalog.issues()):
+        for issue in reversed(self.catalog.issues(articles=False)):
             choices.append((render.issue_label(issue.issue_no, issue.date, issue.date_inferred), issue.source))
         return choices
 
     def _filters(self, date_from: str, date_to: str, issue_source: str) -> tuple[dt.date | None, dt.date | None, str]:
         """Dates for the engine and a note saying what was applied; an issue stands for its publication date."""
         if issue_source:
-            issue = next((i for i in self.catalog.issues() if i.source == issue_source), None)
+            issue = self.catalog.issue_by_source(issue_source)
             return _issue_window(issue)
         start, end = _date(date_from, end=False), _date(date_to, end=True)
         if start and end and start > end:
@@ -366,7 +366,7 @@ class ArchiveApp:
             raise gr.Error("只有管理员可以导入新一期。", title="无法导入")
         if not path:
             raise gr.Error("请先选择要导入的文件。", title="无法导入")
-        known = {issue.source: issue.sha256 for issue in self.catalog.issues()}
+        known = {issue.source: issue.sha256 for issue in self.catalog.issues(articles=False)}
         try:
             added = self.indexer.add(path, Path(path).name, known, lambda f, m: progress(f, desc=m))
         except IngestCancelled:
