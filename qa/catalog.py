@@ -68,8 +68,8 @@ class Catalog:
         found = self._issues("WHERE f.source = ?", (source,), articles)
         return found[0] if found else None
 
-    def issue_by_no(self, issue_no: int) -> Issue | None:
-        found = self._issues("WHERE f.issue_no = ?", (issue_no,))
+    def issue_by_no(self, issue_no: int, articles: bool = True) -> Issue | None:
+        found = self._issues("WHERE f.issue_no = ?", (issue_no,), articles)
         return found[0] if found else None
 
     def issue_by_date(self, date: dt.date) -> Issue | None:

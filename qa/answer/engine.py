@@ -21,15 +21,7 @@ from qa.answer.from_catalog import _ASKS_CARRIER, CatalogAnswers
 from qa.answer.from_records import RecordAnswers
 from qa.answer.from_text import TextAnswers
 from qa.answer.grounding import Grounding
-from qa.answer.models import (  # noqa: F401  (Evidence, RecordAnswer, cn_date: the types callers import from here)
-    Answer,
-    Citations,
-    Evidence,
-    PassageSource,
-    RecordAnswer,
-    Records,
-    cn_date,
-)
+from qa.answer.models import Answer, Citations, Evidence, PassageSource, Records
 from qa.answer.normalise import normalise_question
 from qa.answer.when import question_window, report_dates
 from qa.catalog import Catalog

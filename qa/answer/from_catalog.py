@@ -42,7 +42,7 @@ class CatalogAnswers:
     def _printed_in(self, question: str) -> tuple[dt.date, dt.date] | None:
         """The days an issue the question names (第N期) can report on: the week before it came out, and its day."""
         m = ISSUE_NO.search(question)
-        issue = self.catalog.issue_by_no(int(m.group(1) or m.group(2))) if m else None
+        issue = self.catalog.issue_by_no(int(m.group(1) or m.group(2)), articles=False) if m else None
         if issue is None or issue.date is None:
             return None
         return issue.date - dt.timedelta(days=REPORT_LAG_DAYS), issue.date

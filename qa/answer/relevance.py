@@ -115,8 +115,12 @@ def _abbreviated_in(term: str, text: str) -> bool:
         return False
     import jieba
 
-    for word in jieba.lcut(text):
-        if len(word) > len(term) and word[0] == term[0]:
+    # only where the characters stand in order close together is there a word to cut (this runs on whole
+    # articles for every question word they lack, so the article itself is never cut)
+    spread = re.compile("".join(re.escape(c) + r"[\u4e00-\u9fff]{0,3}?" for c in term[:-1]) + re.escape(term[-1]))
+    for m in spread.finditer(text):
+        word = jieba.lcut(text[m.start():m.start() + 8])[0]
+        if len(word) > len(term):
             rest = iter(word)
             if all(c in rest for c in term):
                 return True

@@ -282,7 +282,7 @@ class ArchiveApp:
             question = api_input.question_text(question)
             number = api_input.issue_number(issue_no)
             if number:
-                issue = self.catalog.issue_by_no(number)
+                issue = self.catalog.issue_by_no(number, articles=False)
                 if issue is None:
                     raise BadQuestion(f"库中没有第{number}期。")
                 start, end, _ = _issue_window(issue)
