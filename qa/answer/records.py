@@ -7,7 +7,7 @@ import re
 
 from qa.answer.models import Evidence, RecordAnswer, cn_date
 from qa.answer.followup import Focus
-from qa.answer.route import TITLES, Route
+from qa.answer.route import TITLES, Route, said_forms
 from qa.answer.select import ASKS_OTHER_PARTY
 from qa.answer.when import REPORT_LAG, Window
 from qa.meetings.bodies import same_post, split_body
@@ -45,6 +45,11 @@ def period(year: int | None, date_from: dt.date | None, date_to: dt.date | None)
 
 # 「欧阳振华到潮海街道，检查了…」: the place a person's own clause says they went to
 _WENT_TO = re.compile(r"^(?:一行)?(?:先后)?(?:到|赴|前往|深入)([\u4e00-\u9fff]{2,16}?)(?:[，,。；、]|检查|调研|督导|察看|查看|走访|视察|考察|慰问|开展)")
+
+
+def is_post(title: str) -> bool:
+    """A post, not how a report groups people (「区领导欧阳振邦、矫玉芬…」: 区领导 is nobody's post)."""
+    return not title.endswith("领导")
 
 
 def _went_to(quote: str, person: str) -> str | None:
@@ -222,12 +227,10 @@ class MeetingRecords:
         """The posts a question names (longest first, each place in the question once), not those in the meeting's name."""
         text = question.replace(meeting_name, "")
         found = []
-        titles = self.known_titles() | set(TITLES)
-        # 「政协副主席」 asked of the district's 区政协副主席: the post as said, without the district's 区
-        said = titles | {t[1:] for t in titles if t.startswith("区") and len(t) > 3}
+        # 「政协副主席」 asked of the district's 区政协副主席: the post as people say it
+        said = {s for t in self.known_titles() | set(TITLES) if is_post(t) for s in said_forms(t)}
         for title in sorted(said, key=len, reverse=True):
-            # 区领导 is how a report groups people, not a post to filter them by
-            if len(title) >= 2 and title in text and not title.endswith("领导"):
+            if len(title) >= 2 and title in text:
                 found.append(title)
                 text = text.replace(title, "□")
         return found
@@ -311,8 +314,7 @@ class MeetingRecords:
         if _empty(start, end):
             return None
         spans = self.store.titles_of(r.person, date_from=start, date_to=end)
-        # 「区领导欧阳振邦、矫玉芬…」: 区领导 says who they are as a group, it is nobody's post
-        spans = [s for s in spans if not s.title.endswith("领导")] or spans
+        spans = [s for s in spans if is_post(s.title)] or spans
         if r.year and r.month:
             # 「2023年2月…是什么职务」: the posts printed around that month, if any were
             at = dt.date(r.year, r.month, 15)

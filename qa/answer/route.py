@@ -171,6 +171,16 @@ def with_place(q: str, title: str) -> str:
     return title
 
 
+def said_forms(title: str) -> set[str]:
+    """A printed post as people say it: without the district's 区 or 区委 (住建局局长, 政协副主席, 组织部部长),
+    and contracted (组织部长, 应急局长)."""
+    # never a bare 委… (区委副书记 is not 委副书记, which 市委副书记 holds too)
+    bare = (title[2:] if title.startswith("区委") and len(title) > 5
+            else title[1:] if title.startswith("区") and title[1:2] != "委" and len(title) > 3 else title)
+    return {short for said in {bare, title}
+            for short in (said, said.replace("部部长", "部长"), said.replace("局局长", "局长"))}
+
+
 @dataclass(frozen=True)
 class Route:
     """Where a question goes, with the entities it names."""
@@ -218,10 +228,8 @@ def route(question: str, known_people: set[str], known_titles: set[str] = frozen
     # 组织部长 for 组织部部长, 应急局长 for 应急局局长
     printed = {t: t for t in titles}
     for t in sorted(titles):
-        bare = t[2:] if t.startswith("区委") and len(t) > 5 else t[1:] if t.startswith("区") and len(t) > 4 else t
-        for said in {bare, t}:
-            for short in {said, said.replace("部部长", "部长"), said.replace("局局长", "局长")}:
-                printed.setdefault(short, t)
+        for short in said_forms(t):
+            printed.setdefault(short, t)
     said = None if head else next((t for t in sorted(printed, key=len, reverse=True) if t in q), None)
     title = head[0] if head else printed.get(said)
     if title is None and "的" in q:
