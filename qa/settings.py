@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
+from qa.answer.tuning import AnswerTuning
+
 
 class _Group(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -136,6 +138,8 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = RetrievalSettings()
     server: ServerSettings = ServerSettings()
     upload: UploadSettings = UploadSettings()
+    answer: AnswerTuning = Field(
+        AnswerTuning(), description="the answer stages' thresholds and weights, calibrated on dev (qa.answer.tuning)")
 
     @classmethod
     def settings_customise_sources(

@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from qa.answer.english import CAPITALISED_RUN, pinyin_readings
+from qa.answer.tuning import DEFAULT_TUNING
 
 # English words that say nothing about what is asked (question words, auxiliaries, glue).
 _STOP = set(
@@ -36,10 +37,9 @@ _STOP = set(
 _REFERENCE = re.compile(r"^(?:variant of|old variant|see |surname |abbr\. for|used in |\(old\)|\(archaic\))", re.I)
 # How many Chinese words one English word may add, best first.
 PER_WORD = 1
-# How many of an English word's Chinese words spell out an office's title, and the share of the title's
-# own characters they must cover; set on dev (English who-held questions).
+# How many of an English word's Chinese words spell out an office's title (the share of the title's own
+# characters they must cover is a setting, qa.answer.tuning.min_post_share).
 POST_CUES = 8
-MIN_POST_SHARE = 0.75
 # The office an English question names, and the title of its head in the archive's words.
 _OFFICE = re.compile(r"\b(bureaus?|offices?|departments?|commissions?|administrations?)\b", re.I)
 _OFFICE_TITLE = {"bureau": "局长", "office": "主任", "department": "部长", "commission": "主任", "administration": "局长"}
@@ -83,8 +83,9 @@ class EnglishBridge:
     """
 
     def __init__(self, is_word: Callable[[str], bool], entries: Callable[[], list[dict]] | None = None,
-                 vocabulary: Callable[[], dict[str, int]] | None = None):
+                 vocabulary: Callable[[], dict[str, int]] | None = None, min_post_share: float = DEFAULT_TUNING.min_post_share):
         self._is_word = is_word
+        self.min_post_share = min_post_share
         self._entries = entries or _cedict_entries
         self._vocabulary = vocabulary or dict
         self._spellings: dict[str, str] | None = None
@@ -215,7 +216,7 @@ class EnglishBridge:
             # before 住建); Jimo's before another's
             explained = sum(bool(cs & set(own)) for cs in per_word)
             rank = (share, explained, len(own), title.startswith("区"))
-            if share >= MIN_POST_SHARE and (best is None or rank > best[0]):
+            if share >= self.min_post_share and (best is None or rank > best[0]):
                 best = (rank, title)
         return best[1] if best else None
 

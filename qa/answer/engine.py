@@ -23,6 +23,7 @@ from qa.answer.from_text import TextAnswers
 from qa.answer.grounding import Grounding
 from qa.answer.models import Answer, Citations, Evidence, PassageSource, Records
 from qa.answer.normalise import normalise_question
+from qa.answer.tuning import DEFAULT_TUNING, AnswerTuning
 from qa.answer.when import question_window, report_dates
 from qa.catalog import Catalog
 from qa.errors import BadQuestion
@@ -36,8 +37,9 @@ class AnswerEngine(Analyse, CatalogAnswers, RecordAnswers, TextAnswers, Groundin
 
     def __init__(self, passages: PassageSource, records: Records | None, catalog: Catalog, llm: LLM | None,
                  *, k: int = 5, max_question_chars: int = 500, llm_choice: bool = False, llm_compose: bool = False,
-                 reader=None, bridge=None):
+                 reader=None, bridge=None, tuning: AnswerTuning = DEFAULT_TUNING):
         self.passages, self.records, self.catalog, self.llm = passages, records, catalog, llm
+        self.tuning = tuning  # the thresholds and weights calibrated on dev (qa.answer.tuning)
         self.k, self.max_question_chars = k, max_question_chars
         self.llm_choice, self.llm_compose = llm_choice, llm_compose
         self.reader = reader  # qa.answer.read.Reader: a capable LLM reads the evidence (None: the rules answer alone)

@@ -19,19 +19,15 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from qa.answer.relevance import Weighted, coverage
+from qa.answer.tuning import DEFAULT_TUNING, AnswerTuning
 
 # Chinese multipliers a printed figure may carry before its unit.
 _SCALE = {"": 1, "万": 10_000, "亿": 100_000_000}
 _FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(余|多)?\s*(万|亿)?\s*([^\d\s。，；]*)")
 _APPROX_WORDS = re.compile(r"约|大约|近|超过?|逾|余|多|左右|上下")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-# Two approximate figures within this share of each other are the same figure.
-APPROX_TOLERANCE = 0.10
-# A rival's sentence must hold this share of what the chosen sentence holds of the question.
-MIN_RELATIVE_COVERAGE = 0.9
-# … and at least this share of the whole question.
-MIN_COVERAGE = 0.5
-# The clauses printing the two figures: this share of the shorter one's bigrams in the other, and at least
+# The tolerance of approximate figures and what a rival must hold of the question are settings
+# (qa.answer.tuning). The clauses printing the two figures: this share of the shorter one's bigrams in the other, and at least
 # this many of them.
 MIN_CLAUSE_OVERLAP = 0.8
 MIN_CLAUSE_BIGRAMS = 3
@@ -68,14 +64,14 @@ def read_figure(text: str, context: str = "") -> Figure | None:
     return Figure(value, unit or "", approximate)
 
 
-def disagree(a: Figure, b: Figure) -> bool:
+def disagree(a: Figure, b: Figure, tolerance: float = DEFAULT_TUNING.figure_tolerance) -> bool:
     """Whether two figures of the same thing cannot both be right."""
     if a.unit != b.unit:
         return False  # 800吨 and 5亿元 measure different things
     if a.value == b.value:
         return False
     if a.approximate or b.approximate:
-        return abs(a.value - b.value) > APPROX_TOLERANCE * max(abs(a.value), abs(b.value))
+        return abs(a.value - b.value) > tolerance * max(abs(a.value), abs(b.value))
     return True
 
 
@@ -129,7 +125,8 @@ class Reading:
     item: object = None  # what the caller cites (a Candidate)
 
 
-def rivals(first: Reading, others: Iterable[Reading], weighted: list[Weighted]) -> list[Reading]:
+def rivals(first: Reading, others: Iterable[Reading], weighted: list[Weighted],
+           tuning: AnswerTuning = DEFAULT_TUNING) -> list[Reading]:
     """Readings of other articles that disagree with `first`, one per article, in the order given.
 
     `others` are the candidate sentences of the articles about the question that yield a figure,
@@ -149,7 +146,8 @@ def rivals(first: Reading, others: Iterable[Reading], weighted: list[Weighted]) 
             continue
         if (r.issue_no, r.issue_date) == (first.issue_no, first.issue_date):
             continue  # two articles of one issue give figures of two things, not two versions of one
-        if weighted and coverage(weighted, f"{r.title}{r.sentence}") < max(MIN_RELATIVE_COVERAGE * held, MIN_COVERAGE):
+        if weighted and coverage(weighted, f"{r.title}{r.sentence}") < max(tuning.rival_relative_coverage * held,
+                                                                           tuning.rival_min_coverage):
             continue  # says less of what was asked: a figure of something else in a related report
         if not same_statement(first, r):
             continue  # 「已创建…192个」 and 「要求今年新创建…12个」 say different things
@@ -157,7 +155,7 @@ def rivals(first: Reading, others: Iterable[Reading], weighted: list[Weighted]) 
         if years and their_years and not years & their_years:
             continue  # different years: the figure changed, the reports do not disagree
         seen.add(r.article_id)  # this article's figure for the question is its best reading
-        if disagree(mine, theirs):
+        if disagree(mine, theirs, tuning.figure_tolerance):
             out.append(r)
     return out
 
@@ -181,7 +179,7 @@ def say_disagreement(readings: list[Reading], mark: Callable[[Reading], str]) ->
 
 
 def disagreeing(best, figure: str, pool: list, read: Callable[[object], str | None],
-                weighted: list[Weighted]) -> list[Reading]:
+                weighted: list[Weighted], tuning: AnswerTuning = DEFAULT_TUNING) -> list[Reading]:
     """The chosen answer and the other articles' figures that disagree with it (oldest first), or [] when
     the reports agree or no other article gives a figure.
 
@@ -196,7 +194,7 @@ def disagreeing(best, figure: str, pool: list, read: Callable[[object], str | No
         found = read(c)
         if found:
             others.append(_reading(c, found))
-    found = rivals(first, others, weighted)
+    found = rivals(first, others, weighted, tuning)
     if not found:
         return []
     return sorted([first, *found], key=lambda r: (r.issue_date or dt.date.max, r.issue_no or 0))

@@ -14,8 +14,6 @@ from qa.answer.when import question_window, report_dates
 _ASKS_CARRIER = re.compile(r"(?:是|在)?(?:第几期|哪一期|哪期|期号(?:是多少)?|which issue)|"
                            r"(?:报纸|那期|这期|那一期)[^，。？]{0,6}(?:哪天|哪一天|什么时候|何时|日期)[^，。？]{0,4}", re.I)
 _CARRIER_WORDS = re.compile(r"刊登|登载|刊发|登在|报道|消息|新闻|的报纸|报纸上?|那期|出版|、")
-# How many days before an issue came out the events it reports can lie (昨日, 上周五, 日前).
-REPORT_LAG_DAYS = 10
 
 
 class CatalogAnswers:
@@ -45,7 +43,7 @@ class CatalogAnswers:
         issue = self.catalog.issue_by_no(int(m.group(1) or m.group(2)), articles=False) if m else None
         if issue is None or issue.date is None:
             return None
-        return issue.date - dt.timedelta(days=REPORT_LAG_DAYS), issue.date
+        return issue.date - dt.timedelta(days=self.tuning.report_lag_days), issue.date
 
     def _carrier(self, question: str, resolved: str, date_from, date_to) -> Answer | None:
         """Which issue printed the report a question describes, and when it came out; None if no report is about it."""

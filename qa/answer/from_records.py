@@ -11,8 +11,6 @@ from qa.answer.route import TITLES, with_place
 from qa.answer.when import question_window
 from qa.meetings.bodies import default_body, split_body
 
-# … the share of it an event's name must hold when the event was found through its report …
-MIN_EVENT_RELEVANCE = 0.25
 
 
 class RecordAnswers:
@@ -55,7 +53,7 @@ class RecordAnswers:
         # the event's own sentences tell it too (逄锦璐去慰问老师; 会见了…院长公孙鹏飞一行)
         headline = next((ev.title for _, evs in found.lines for ev in evs), "")
         quoted = "".join(ev.quote for _, evs in found.lines for ev in evs)
-        return relevance.coverage(weighted, found.focus.meeting + headline + quoted) >= MIN_EVENT_RELEVANCE
+        return relevance.coverage(weighted, found.focus.meeting + headline + quoted) >= self.tuning.min_event_relevance
 
     def _false_title(self, question: str, person: str, titles: set[str]) -> str | None:
         """「即墨区区长上官立新…」 when the records print 上官立新 only as 胶州市市长: the question rests on a

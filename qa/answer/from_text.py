@@ -35,10 +35,6 @@ from qa.answer.select import (
 )
 from qa.answer.when import question_window, report_dates
 
-# Share of the question's (rarity-weighted) words an article must hold to be about it; set on dev.
-MIN_RELEVANCE = 0.6
-# … and the share its answering sentence, with the headline, must hold.
-MIN_SENTENCE_RELEVANCE = 0.4
 _TIME_WORDS = re.compile(r"(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?(?:上午|下午|晚上|前后|初|底|中旬|上旬|下旬)?"
                          r"(?<=[年月日号午上初底旬])")
 
@@ -85,7 +81,7 @@ class TextAnswers:
             # what the question asks beyond naming the article (its words outside the headline) must be
             # in the sentence: 「…大赛的冠军是哪支队伍」 is not answered by a sentence about the contest
             # (「…的大会在哪开的」 of a report headlined …工作会议: the kind of meeting said another way is no detail)
-            asked = [relevance.as_detail(w) for w in weighted if w.term.lower() not in candidate.passage.title.lower()
+            asked = [relevance.as_detail(w, self.tuning) for w in weighted if w.term.lower() not in candidate.passage.title.lower()
                      and (w.naming or relevance.nominal(w.term))
                      and not (w.term.endswith(("会", "会议")) and "会" in candidate.passage.title)
                      # a figure asked in the user's own word for it (海洋经济的盘子有多大): the archive never
@@ -93,7 +89,7 @@ class TextAnswers:
                      and not (kind == "number" and not w.known and not w.naming)]
             # read with the sentence before it: 「该项目总投资12.6亿元」 names its project there
             context = with_previous(candidate.passage.body, candidate.sentence)
-            if not english and asked and relevance.coverage(asked, context) < MIN_SENTENCE_RELEVANCE:
+            if not english and asked and relevance.coverage(asked, context) < self.tuning.min_sentence_relevance:
                 continue
             if measure and not mentions_measure(measure, context):
                 continue  # 「每年能交多少税」 is not answered by the sentence's other figure (投资, 产值)
@@ -111,12 +107,13 @@ class TextAnswers:
                 pool = rank_sentences(resolved, [p for p in about if p.article_id != best.passage.article_id],
                                       limit=20, weighted=weighted)
                 read = lambda c: self._short_answer(kind, resolved, c, terms, people)[0]  # noqa: E731
-                if disagreeing := figures.disagreeing(best, short, pool, read, weighted):
+                if disagreeing := figures.disagreeing(best, short, pool, read, weighted, self.tuning):
                     cites = Citations()
                     text = figures.say_disagreement(disagreeing, lambda r: cites.mark(evidence_of(r.item)))
         else:
             # no span to extract: the supporting sentences of that article, in the order printed
-            support = supporting(resolved, best, candidates, weighted, asks_photo=bool(ASKS_PHOTO.search(resolved)))
+            support = supporting(resolved, best, candidates, weighted, asks_photo=bool(ASKS_PHOTO.search(resolved)),
+                                 tuning=self.tuning)
             text = "".join(f"{c.sentence}{cites.mark(evidence_of(c))}" for c in support)
         topic = topic_of(resolved)
         focus_now = {"topic": topic} if topic else {}
@@ -157,12 +154,11 @@ class TextAnswers:
             return [Weighted(t, float(len(t)), True, relevance.numbered(t)) for t in terms]
         return weigh(terms)
 
-    @staticmethod
-    def _about(weighted: list[Weighted], p: Passage, question: str = "") -> bool:
+    def _about(self, weighted: list[Weighted], p: Passage, question: str = "") -> bool:
         text = f"{p.title}{p.body}"
         if relevance.series_conflict(question, text) or relevance.names_the_unreported(weighted, text):
             return False
-        return relevance.coverage(weighted, text) >= MIN_RELEVANCE
+        return relevance.coverage(weighted, text) >= self.tuning.min_relevance
 
     def _cjk_terms(self, question: str) -> list[str]:
         # Dates narrow the search (question_window); as words they only mislead the tokenizer (「2022年区」).

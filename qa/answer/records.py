@@ -10,6 +10,7 @@ from qa.answer.followup import Focus
 from qa.answer.route import TITLES, Route, said_forms
 from qa.answer.select import ASKS_OTHER_PARTY
 from qa.answer.when import REPORT_LAG, Window
+from qa.answer.tuning import DEFAULT_TUNING, AnswerTuning
 from qa.meetings.bodies import same_post, split_body
 from qa.meetings.models import ROLE_LABELS, Evidence as RecordEvidence, Meeting, MeetingMatch, RoleAnswer, TitleSpan
 from qa.meetings.query import asked_bigrams, meeting_grams, role_answer
@@ -118,8 +119,8 @@ _NEAR_ROLE = {"participant": ("attendee",), "attendee": ("participant",)}
 class MeetingRecords:
     """Answers chair/attendee/participant/role/aggregate questions from a MeetingStore."""
 
-    def __init__(self, store: MeetingStore):
-        self.store = store
+    def __init__(self, store: MeetingStore, tuning: AnswerTuning = DEFAULT_TUNING):
+        self.store, self.tuning = store, tuning
         self._people: set[str] | None = None
 
     def known_people(self) -> frozenset[str]:
@@ -155,7 +156,8 @@ class MeetingRecords:
         # 「到会的有哪几位」 says neither 出席 nor 参加: when the report lists no one under the one asked, the
         # other is what the user meant; the answer's label says which the report used
         for role in (role, *_NEAR_ROLE.get(role, ())):
-            found = self.store.who(question, role, date_from=date_from, date_to=date_to)
+            found = self.store.who(question, role, date_from=date_from, date_to=date_to,
+                                   min_score=self.tuning.meeting_min_match, margin=self.tuning.meeting_tie_margin)
             if window is not None:
                 found = [f for f in found if held_within(f.meeting, window)]
             if (not found or not found[0].attendances) and articles:

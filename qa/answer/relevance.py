@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from qa.answer.tuning import DEFAULT_TUNING, AnswerTuning
+
 # jieba part-of-speech tags that name things: people, places, organisations, other proper nouns,
 # Latin letters. Times are not here: the question's dates narrow the search instead.
 _NAMING_TAGS = ("nr", "ns", "nt", "nz", "eng")
@@ -24,15 +26,10 @@ _NAMING_TAGS = ("nr", "ns", "nt", "nz", "eng")
 _NUMBERED = re.compile(r"[0-9一二三四五六七八九十百两]+\s*(期|次|届|批|轮|号)")
 
 
-# The weight of a verb, adverb or measure word relative to a noun of the same rarity (calibrated on dev:
-# a paraphrase changes the verbs first, an unanswerable question names something the paper never did).
-VERB_SALIENCE = 0.5
-# The weight of a plain, everyday word the archive never prints (「盘子」「点名」「设在」), relative to the rarest
-# word it does print: a user's own word for what the paper says its way (calibrated on dev). A name, or a word
-# rare in the language at large (「鼓号操」「少先队」), keeps full weight: it is what the paper never reported.
-UNKNOWN_PLAIN = 0.5
-# "Everyday": at least this count in jieba's general dictionary (盘子 427, 点名 162; 少先队 42, 鼓号操 none).
-EVERYDAY_FREQ = 100
+# The weights (verb_salience, unknown_plain, everyday_freq) are settings: qa.answer.tuning. A name, or a word
+# rare in the language at large (「鼓号操」「少先队」), keeps full weight: it is what the paper never reported;
+# a plain, everyday word the archive never prints (「盘子」「点名」) is the user's own word for what the paper
+# says its way, and weighs less.
 
 
 @dataclass(frozen=True)
@@ -55,12 +52,12 @@ def _naming(term: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def everyday(term: str) -> bool:
+def everyday(term: str, min_freq: int = DEFAULT_TUNING.everyday_freq) -> bool:
     """A word common in Chinese at large (jieba's dictionary counts, from a general corpus)."""
     import jieba
 
     jieba.initialize()
-    return (jieba.dt.FREQ.get(term) or 0) >= EVERYDAY_FREQ
+    return (jieba.dt.FREQ.get(term) or 0) >= min_freq
 
 
 @lru_cache(maxsize=4096)
@@ -73,7 +70,8 @@ def nominal(term: str) -> bool:
     return any(p.flag.startswith(("n", "s", "f")) or p.flag == "vn" for p in pseg.lcut(term))
 
 
-def weigh(terms: Iterable[str], document_frequency: Callable[[str], int | None], n_docs: int) -> list[Weighted]:
+def weigh(terms: Iterable[str], document_frequency: Callable[[str], int | None], n_docs: int,
+          tuning: AnswerTuning = DEFAULT_TUNING) -> list[Weighted]:
     """Each term with its IDF weight; `document_frequency` is None for a word the archive never uses."""
     out = []
     n = max(n_docs, 1)
@@ -82,20 +80,21 @@ def weigh(terms: Iterable[str], document_frequency: Callable[[str], int | None],
         df = document_frequency(t)
         naming = _naming(t)
         # how the user put it (下去, 设在, 两家) says less about what is asked than what they name
-        salience = 1.0 if naming or nominal(t) else VERB_SALIENCE
+        salience = 1.0 if naming or nominal(t) else tuning.verb_salience
         if df is None or df == 0:
-            out.append(Weighted(t, top * (1.5 if naming else UNKNOWN_PLAIN if everyday(t) else 1.0) * salience, False, naming))
+            plain = tuning.unknown_plain if everyday(t, tuning.everyday_freq) else 1.0
+            out.append(Weighted(t, top * (1.5 if naming else plain) * salience, False, naming))
         else:
             out.append(Weighted(t, math.log(1 + n / df) * salience, True, naming))
     return out
 
 
-def as_detail(w: Weighted) -> Weighted:
+def as_detail(w: Weighted, tuning: AnswerTuning = DEFAULT_TUNING) -> Weighted:
     """The word at full weight when it must stand in the answering sentence itself: an everyday word the
     archive never prints (「冠军」) is lightened only to decide which article a question is about."""
-    if w.known or w.naming or not everyday(w.term):
+    if w.known or w.naming or not everyday(w.term, tuning.everyday_freq):
         return w
-    return Weighted(w.term, w.weight / UNKNOWN_PLAIN, w.known, w.naming)
+    return Weighted(w.term, w.weight / tuning.unknown_plain, w.known, w.naming)
 
 
 def coverage(weighted: list[Weighted], text: str) -> float:

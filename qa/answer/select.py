@@ -15,6 +15,7 @@ from typing import Literal
 import jieba
 
 from qa.answer.english import english_asks
+from qa.answer.tuning import DEFAULT_TUNING, AnswerTuning
 
 Asks = Literal["number", "place", "date", "who", "other"]
 
@@ -509,13 +510,8 @@ def with_previous(body: str, sentence: str) -> str:
     return f"{said[i - 1]}{sentence}" if i > 0 else sentence
 
 
-# How many sentences an answer without a short span quotes at most, and how much of the question's
-# words outside the headline a further sentence must hold to join the best one.
-MAX_SUPPORT = 3
-MIN_SUPPORT_COVERAGE = 0.3
-
-
-def supporting(question: str, best: Candidate, candidates: list[Candidate], weighted, asks_photo: bool = False) -> list[Candidate]:
+def supporting(question: str, best: Candidate, candidates: list[Candidate], weighted, asks_photo: bool = False,
+               tuning: AnswerTuning = DEFAULT_TUNING) -> list[Candidate]:
     """The best sentence and the other sentences of its article that say more of what is asked, in the order
     printed: 「研究了哪些事项」 is often answered by the sentence after the one naming the meeting. A question
     about a photo also gets the article's caption (图为…)."""
@@ -525,10 +521,10 @@ def supporting(question: str, best: Candidate, candidates: list[Candidate], weig
     asked = [w for w in (weighted or []) if w.term.lower() not in p.title.lower()]
     chosen = [best]
     for c in candidates:
-        if len(chosen) >= MAX_SUPPORT:
+        if len(chosen) >= tuning.max_support:
             break
         if c.passage.article_id == p.article_id and c not in chosen and asked \
-                and weighted_coverage(asked, c.sentence) >= MIN_SUPPORT_COVERAGE:
+                and weighted_coverage(asked, c.sentence) >= tuning.min_support_coverage:
             chosen.append(c)
     if asks_photo and not any("图为" in re.sub(r"\s+", "", c.sentence) for c in chosen):
         caption = next((s for s in sentences(p.body) if "图为" in re.sub(r"\s+", "", s)), None)

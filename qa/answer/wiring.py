@@ -10,6 +10,7 @@ from qa.answer.engine import AnswerEngine
 from qa.answer.llm import build_llm
 from qa.answer.records import MeetingRecords
 from qa.answer.select import Passage
+from qa.answer.tuning import DEFAULT_TUNING, AnswerTuning
 from qa.catalog import Catalog
 from qa.errors import ConfigError
 from qa.index.archive import ArchiveIndex, open_index
@@ -22,8 +23,8 @@ from qa.settings import Settings, load_settings
 class ArchivePassages:
     """Hybrid retrieval over the archive index, as whole articles for the engine."""
 
-    def __init__(self, index: ArchiveIndex, catalog: Catalog):
-        self.index, self.catalog = index, catalog
+    def __init__(self, index: ArchiveIndex, catalog: Catalog, tuning: AnswerTuning = DEFAULT_TUNING):
+        self.index, self.catalog, self.tuning = index, catalog, tuning
 
     def passages(self, query: str, k: int, date_from: dt.date | None, date_to: dt.date | None) -> list[Passage]:
         result = self.index.search(query, k=k, filters=Filters(date_from=date_from, date_to=date_to))
@@ -60,7 +61,7 @@ class ArchivePassages:
             parts = [] if bm25.document_frequency(term) else [
                 p for p in tokenize(term, bm25.tokenizer) if p != term.lower() and bm25.document_frequency(p)]
             expanded += parts or [term]
-        return weigh(expanded, bm25.document_frequency, bm25.n_docs)
+        return weigh(expanded, bm25.document_frequency, bm25.n_docs, self.tuning)
 
 
 def build_engine(settings: Settings | None = None, *, embedder: BaseEmbedding | None = None) -> AnswerEngine:
@@ -72,14 +73,14 @@ def build_engine(settings: Settings | None = None, *, embedder: BaseEmbedding | 
     settings = settings or load_settings()
     catalog = Catalog.open(settings.index_dir)
     index = open_index(settings, embedder or shared_embedder(settings.embedder))
-    records = MeetingRecords(MeetingStore.from_settings(settings))
+    records = MeetingRecords(MeetingStore.from_settings(settings), settings.answer)
     llm = build_llm(settings.llm)
     reader = reader_for(settings, llm)
     # the reader writes the wording when it is on: composing as well would ask the model twice
     compose = settings.llm.compose if settings.llm.compose is not None else settings.llm.backend == "openai" and reader is None
     from qa.answer.bridge import EnglishBridge
 
-    passages = ArchivePassages(index, catalog)
+    passages = ArchivePassages(index, catalog, settings.answer)
     return AnswerEngine(
         passages,
         records,
@@ -90,7 +91,8 @@ def build_engine(settings: Settings | None = None, *, embedder: BaseEmbedding | 
         llm_choice=settings.llm.choose,
         llm_compose=compose,
         reader=reader,
-        bridge=EnglishBridge(passages.is_word, vocabulary=passages.vocabulary),
+        bridge=EnglishBridge(passages.is_word, vocabulary=passages.vocabulary, min_post_share=settings.answer.min_post_share),
+        tuning=settings.answer,
     )
 
 

@@ -202,9 +202,13 @@ class MeetingStore:
         venue: Venue | None = None,
         date_from: dt.date | None = None,
         date_to: dt.date | None = None,
+        min_score: float = query.MIN_MATCH_SCORE,
+        margin: float = query.TIE_MARGIN,
     ) -> list[RoleAnswer]:
-        """Who chaired/attended/… the meeting a question names: the best match and its ties; [] if none."""
-        matches = query.best_matches(self.find_meetings(text, date_from=date_from, date_to=date_to))
+        """Who chaired/attended/… the meeting a question names: the best match and its ties; [] if none.
+        `min_score`, `margin`: how well a name must match, and how close to the best a tie is."""
+        found = self.find_meetings(text, date_from=date_from, date_to=date_to, min_score=min_score)
+        matches = query.best_matches(found, margin)
         return [query.role_answer(m, role, venue) for m in matches]
 
     def meetings_of(
