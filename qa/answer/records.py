@@ -45,12 +45,16 @@ def period(year: int | None, date_from: dt.date | None, date_to: dt.date | None)
 
 
 # 「欧阳振华到潮海街道，检查了…」: the place a person's own clause says they went to
-_WENT_TO = re.compile(r"^(?:一行)?(?:先后)?(?:到|赴|前往|深入)([\u4e00-\u9fff]{2,16}?)(?:[，,。；、]|检查|调研|督导|察看|查看|走访|视察|考察|慰问|开展)")
+_WENT_TO = re.compile(r"^(?:一行)?(?:带队|率队)?(?:先后)?(?:到|赴|前往|深入)([\u4e00-\u9fff]{2,16}?)(?:[，,。；、]|检查|调研|督导|察看|查看|走访|视察|考察|慰问|开展)")
 
 
 def is_post(title: str) -> bool:
     """A post, not how a report groups people (「区领导欧阳振邦、矫玉芬…」: 区领导 is nobody's post)."""
     return not title.endswith("领导")
+
+
+# a place that says no more than that each went somewhere (「各自联系镇街」)
+_NO_PLACE = re.compile(r"各自|分别|各镇街|联系镇街")
 
 
 def _went_to(quote: str, person: str) -> str | None:
@@ -303,6 +307,9 @@ class MeetingRecords:
             evidence = list(dict.fromkeys(_ev(a.evidence) for a in pm.attendances))
             # 「区领导分别到镇街检查」: where this person went is in their own clause, not the event's name
             went = [p for a in pm.attendances if (p := _went_to(a.evidence.quote, r.person)) and p not in m.name]
+            if not went and m.place and m.place not in m.name and not _NO_PLACE.search(m.place):
+                # 「…会议（会后）」 says what it followed, not where they went: the event's own place does
+                went = [f"在{m.place}"]
             where = f"，{'、'.join(dict.fromkeys(went))}" if went else ""
             lines.append((f"- {when} {m.name}（{roles_text}{where}）", evidence))
         # one meeting found: 「它在哪天开的」 next refers to it
