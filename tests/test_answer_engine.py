@@ -305,3 +305,9 @@ def test_某人某月的职务按报纸连写的顺序(engine):
     a = engine.ask("肖莉在2023年2月任什么职务？")
     assert "区委常委、副区长" in a.answer and "区领导" not in a.answer
 
+
+
+def test_会议在哪开的报道没写会场就说没写_不拿别的地名凑数(engine):
+    # the report of the Chery meeting names 青岛汽车产业新城管委 (a body), never the venue
+    answer = engine.ask("奇瑞项目专题会议当时在哪里召开？")
+    assert answer.mode == "abstain"

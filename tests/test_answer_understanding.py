@@ -312,6 +312,31 @@ def test_英文问题的序数和计数单位():
     assert _asked_unit("How many teams competed in the drill competition?") == "支"
     assert _asked_unit("How many in-service Party members joined?") == "名"
     assert _asked_unit("How many companies signed?") == "家"
+    assert _asked_unit("What did the lantern fair cost the town?") == "元"
+    assert _asked_unit("What was the budget of the book week?") == "元", "a budget is money, not a count of teams"
+
+
+def test_英文序数词按报纸的写法_届次分开():
+    from qa.answer.english import ordinals_in_chinese
+
+    asked = "Who chaired the fourth session of the 18th Standing Committee of the district People's Congress?"
+    assert ordinals_in_chinese(asked) == ["第四次", "十八届"]
+    assert ordinals_in_chinese("the twenty-second regular meeting") == ["第二十二次"]
+    assert ordinals_in_chinese("the thirtieth meeting of the district government") == ["第三十次"]
+    assert ordinals_in_chinese("Was it held for the first time?") == [], "an ordinal numbering nothing adds nothing"
+
+
+def test_副主席不是主持人_主持之外的人才是所问():
+    asked = route("How many vice-chairpersons of the district CPPCC attended its fifth session?", set())
+    assert asked.kind == "meeting" and asked.role == "attendee"
+    assert route("区人大常委会第九次会议，主任主持之外还有哪几位副主任到会？", set()).role in ("attendee", "participant")
+    assert route("区政府第9次常务会议，有哪几位副区长在会上？", set()).role == "attendee"
+
+
+def test_问哪一年是问日期():
+    from qa.answer.select import asks
+
+    assert asks("那个产业园计划哪一年建成？") == "date"
 
 
 def test_只换了时间的追问_把上一问按新时间再问一遍():

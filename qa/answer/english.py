@@ -30,6 +30,14 @@ GLOSSARY: dict[str, str] = {
     "standing committee": "常委会",
     "cppcc": "政协",
     "political consultative": "政协",
+    "vice-chairperson": "副主席",
+    "vice-chairpersons": "副主席",
+    "vice chairperson": "副主席",
+    "vice-chairman": "副主席",
+    "vice-chairmen": "副主席",
+    "vice-chair": "副主席",
+    "vice-chairs": "副主席",
+    "chairperson": "主席",
     "chairman": "主席",
     "chairwoman": "主席",
     "director": "主任",
@@ -128,7 +136,8 @@ _WHAT_KIND = [
     ("date", re.compile(r"\b(date|day|time|year|month)s?\b", re.I)),
     ("place", re.compile(r"\b(place|venue|location|town|township|subdistrict|street|village|city|hall|site|school|where)s?\b", re.I)),
     ("who", re.compile(r"\b(leader|official|people|person|deputy|vice|head|member|chair|director|mayor|secretary|cadre|guest)s?\b", re.I)),
-    ("number", re.compile(r"\b(figure|rate|amount|total|number|percentage|value|investment|area|output|revenue|growth|capacity)s?\b", re.I)),
+    ("number", re.compile(r"\b(figure|rate|amount|total|number|percentage|value|investment|area|output|revenue|growth|capacity|"
+                          r"budget|cost|price|spending|funding|tax|salary|income|sum)s?\b", re.I)),
 ]
 
 
@@ -155,6 +164,50 @@ def english_asks(question: str) -> str | None:
     if word.startswith("how"):
         return "number"
     return next((kind for kind, noun in _WHAT_KIND if noun.search(after)), "other")
+
+
+_UNITS = "first second third fourth fifth sixth seventh eighth ninth".split()
+_TEENS = ("tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
+          "nineteenth").split()
+_TENS = {"twent": 20, "thirt": 30, "fort": 40, "fift": 50, "sixt": 60, "sevent": 70, "eight": 80, "ninet": 90}
+_ORDINAL_WORD = re.compile(r"\b(?:(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]?)?("
+                           + "|".join(_TEENS + _UNITS) + r")\b|\b(twentieth|thirtieth|fortieth|fiftieth|sixtieth|"
+                           r"seventieth|eightieth|ninetieth)\b|\b(\d{1,3})(?:st|nd|rd|th)\b", re.I)
+# what the paper numbers, a few words after an ordinal word
+_NUMBERED_THING = re.compile(r"^(?:\s+[\w'()-]+){0,4}?\s+(?:sessions?|meetings?|plenar|conferences?|sittings?|congress|"
+                             r"committee|cppcc|rounds?|batch|group)", re.I)
+# what a term of office numbers (届), as against a session or a meeting (次)
+_TERM_OF = re.compile(r"^\s*(?:(?:jimo\s+)?district\s+)?(?:people'?s\s+congress|standing\s+committee|cppcc|"
+                      r"(?:district\s+)?committee|political\s+consultative|party\s+congress|government|npc)", re.I)
+
+
+def _ordinal_value(m: re.Match) -> int:
+    tens, unit, round_tens, digits = m.groups()
+    if digits:
+        return int(digits)
+    if round_tens:
+        return next(v for k, v in _TENS.items() if round_tens.lower().startswith(k))
+    word = unit.lower()
+    value = _UNITS.index(word) + 1 if word in _UNITS else _TEENS.index(word) + 10
+    return value + (next(v for k, v in _TENS.items() if tens.lower().startswith(k)) if tens else 0)
+
+
+def ordinals_in_chinese(question: str) -> list[str]:
+    """An English question's ordinals the paper's way: "the sixth session" → 第六次, "the 88th regular meeting" →
+    第88次, "the 19th Standing Committee" → 十九届 (a term of office is numbered in 届, and without 第)."""
+    import cn2an
+
+    out = []
+    for m in _ORDINAL_WORD.finditer(question):
+        n = _ordinal_value(m)
+        if not 0 < n < 1000 or not m.group(4) and not _NUMBERED_THING.match(question[m.end():]):
+            continue  # "for the first time", "the second half" number nothing the paper numbers
+        # a term is printed in Chinese numerals (十九届); a session as the question wrote it (第88次, 第六次)
+        if _TERM_OF.match(question[m.end():]):
+            out.append(f"{cn2an.an2cn(n)}届")
+        else:
+            out.append(f"第{m.group(4) or cn2an.an2cn(n)}次")
+    return list(dict.fromkeys(out))
 
 
 def is_english(question: str) -> bool:
@@ -223,6 +276,5 @@ def chinese_cues(question: str, people: Iterable[str],
         if re.fullmatch(r"[\u4e00-\u9fff]{2,5}", place):
             title = GLOSSARY[m.group(1).lower()]
             terms = [t for t in terms if t not in (place, title)] + [place + title]
-    # "the 88th regular meeting" is the paper's 第88次
-    terms += [f"第{n}次" for n in re.findall(r"\b(\d{1,3})(?:st|nd|rd|th)\b", question)]
+    terms += ordinals_in_chinese(question)
     return f"{out} {' '.join(terms)}".strip() if terms else out

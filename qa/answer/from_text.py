@@ -35,6 +35,9 @@ from qa.answer.select import (
 )
 from qa.answer.when import question_window, report_dates
 
+# 「会议在什么地点召开」: the venue of a meeting, not where a project or a visit went
+_ASKS_VENUE = re.compile(r"(?:会议?|大会|座谈会|仪式)[^，。？?]{0,6}(?:在|于)(?:哪里|哪儿|何处|何地|什么地[点方])[^，。？?]{0,2}"
+                         r"(?:召开|举行|举办|开)")
 _TIME_WORDS = re.compile(r"(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?(?:上午|下午|晚上|前后|初|底|中旬|上旬|下旬)?"
                          r"(?<=[年月日号午上初底旬])")
 
@@ -188,8 +191,11 @@ class TextAnswers:
             return (f"{n}。", True) if n else (None, False)
         if kind == "place":
             p = place_answer(s, question)
-            # no 在…召开 to read: the sentence answers only if it names a place at all
-            return (f"{p}。", True) if p else (None, names_a_place(s))
+            if p:
+                return f"{p}。", True
+            # no 在…召开 to read: the sentence answers only if it names a place at all; where a meeting was
+            # held is printed as 在…召开/举行, so a sentence without it does not say
+            return None, names_a_place(s) and not _ASKS_VENUE.search(question)
         if kind == "date":
             d, relative = date_answer(s, best.passage.issue_date)
             if d is None:

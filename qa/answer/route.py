@@ -30,7 +30,7 @@ _TITLE_EN = {"mayor": "区长", "party secretary": "区委书记"}
 # The report's role verbs as a question words them; the first that matches decides (specific before general:
 # 「参加接见」 is taking part in a meeting with guests, 「谁接见」 is the host).
 _ROLE_WORDS: list[tuple[MeetingRole, re.Pattern]] = [
-    ("chair", re.compile(r"主持|chair|presid", re.I)),
+    ("chair", re.compile(r"主持|(?<![-\w])chair(?:ed|s|ing)?\b|presid", re.I)),
     ("observer", re.compile(r"列席|sat in|sit in|observer", re.I)),
     ("accompany", re.compile(r"陪同|陪着|陪伴|随同|跟着|一起去|accompan", re.I)),
     ("viewer", re.compile(r"收看|看会|watch", re.I)),
@@ -38,7 +38,7 @@ _ROLE_WORDS: list[tuple[MeetingRole, re.Pattern]] = [
     ("leader", re.compile(r"带领|率队|率领|带队|领队|\blead\b|\bled\b|headed", re.I)),
     ("speaker", re.compile(r"讲话|讲了话|讲的话|致辞|发言|作.{0,6}报告|汇报|辅导|讲课|授课|通报|speak|spoke|speech|brief|report(?!ed\s+(?:in|by|on)\b)", re.I)),
     ("participant", re.compile(r"参加|参与|参会|到会|take part|took part|participat", re.I)),
-    ("attendee", re.compile(r"出席|与会|到场|在场|哪些领导|attend", re.I)),
+    ("attendee", re.compile(r"出席|与会|到场|在场|在会上(?=[？?]|$)|哪些领导|attend", re.I)),
     ("meet", re.compile(r"会见|接见|会晤|会面|接待|见面|met with|\bmet\b|\bmeets?\b", re.I)),
     ("inspector", re.compile(r"调研|视察|检查|督导|考察|观摩|inspect|visit", re.I)),
 ]
@@ -100,6 +100,8 @@ def _roles(q: str) -> list[tuple[MeetingRole, bool]]:
              and not _ASKS_FOR_NAMES.search(q[max(0, m.start() - 4):m.start()]))
             # 「除了主持人，还有谁参加」: the chair is set aside, not asked for
             or re.search(r"除了?[^，,。？?]{0,6}$", q[:m.start()]) is not None
+            # 「主任主持之外，还有哪几位副主任到会」: set aside after the verb too
+            or re.match(r"(?:人|的人|者)?(?:之外|以外)", q[m.end():]) is not None
             # "the meeting that Han Shijun chaired": an English relative clause says which meeting
             or re.search(r"[A-Za-z\u4e00-\u9fff]\s+(?:that|which)\s+(?:\S+\s+){0,3}$", q[:m.start()], re.I) is not None
             # "apart from the person chairing it": set aside, as 除了 is

@@ -74,7 +74,7 @@ def asks(question: str) -> Asks:
     if re.search(r"多少|(?<!哪)(?:几个|几名|几支)|多长|多大|多远|多高|多重|增速|比例|how much|how many|how long|growth rate|investment|amount", q):
         return "number"
     # the day before the place: 「在哪一天举行」 asks when, though it says 在哪
-    if re.search(r"哪天|哪一天|什么时候|何时|日期|几月几[日号]|when|what date|\bdate\b|what day", q):
+    if re.search(r"哪天|哪一天|哪一?年|什么时候|何时|日期|几月几[日号]|when|what date|\bdate\b|what day", q):
         return "date"
     # 「到哪家企业调研」 asks where; 「见的是哪家企业的人」 asks which company, not a place
     if re.search(r"哪里|在哪|何地|地点|什么地方|哪儿|哪[两几]?[个些所家座处]?(?:街道|镇|村|地方|学校|场所|会场|社区)|"
@@ -220,7 +220,8 @@ def _asked_unit(question: str) -> str | None:
     if re.search(r"多长|多远|how long|how far", question, re.I):
         return "公里"
     if re.search(r"投资|投了|投入|多少钱|花了|花费|产值|增加值|税收|金额|外资|资金|收入|营收|销售额|利润|"
-                 r"investment|invest|output|value|revenue|cost|spend|spent|money|tax", question, re.I):
+                 r"investment|invest|output|value|revenue|cost|spend|spent|money|tax|budget|price|fund|salary|income",
+                 question, re.I):
         return "元"
     m = re.search(r"多少(?:[\u4e00-\u9fff])?(件|个|名|人|支|吨)", question)
     return m.group(1) if m else None
@@ -440,7 +441,8 @@ def place_answer(sentence: str, question: str = "") -> str | None:
 
 
 _PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{1,12}(?:(?:街道|社区|宾馆|酒店|中心|学校|中学|小学|公园|广场|体育场|会场|会议室|大厦|市场|码头|开发区|园区|产业园|新城|度假区)"
-                         r"|(?:镇|村)(?=[，。、；的和及]))")  # 移风店镇、… but not 乡村振兴
+                         r"|(?:镇|村)(?=[，。、；的和及]))"  # 移风店镇、… but not 乡村振兴
+                         r"(?!管委|党工委|工委|办事处|管理委员会|管理局)")  # 汽车产业新城管委 is a body, not a venue
 
 
 def names_a_place(sentence: str) -> bool:
