@@ -311,3 +311,9 @@ def test_会议在哪开的报道没写会场就说没写_不拿别的地名凑�
     # the report of the Chery meeting names 青岛汽车产业新城管委 (a body), never the venue
     answer = engine.ask("奇瑞项目专题会议当时在哪里召开？")
     assert answer.mode == "abstain"
+
+
+def test_英文问另一次例会_不拿报道里的第88次充数(engine):
+    asked = engine.ask("Who chaired the 95th regular meeting of the district epidemic prevention leading group?")
+    assert asked.mode == "abstain" and "韩世军" not in asked.answer
+    assert "韩世军" in engine.ask("Who chaired the 88th regular meeting of the district epidemic prevention leading group?").answer

@@ -189,6 +189,22 @@ def test_英文词经双语词典找到报纸自己的中文词():
     assert bridge.cues("Who chaired the symposium on grassroots governance?") == ["座谈会", "基层", "治理"]
 
 
+def test_英文词有几种译法时取报纸最常用的那种():
+    from qa.answer.bridge import EnglishBridge
+
+    entries = [
+        {"simplified": "座谈会", "definitions": ["conference", "symposium"]},
+        {"simplified": "会议", "definitions": ["meeting", "conference"]},
+        {"simplified": "带头人", "definitions": ["leader"]},
+        {"simplified": "领导", "definitions": ["leader", "to lead"]},
+        {"simplified": "清明", "definitions": ["Qingming festival, 5th April"]},
+    ]
+    printed = {"座谈会": 12, "会议": 900, "带头人": 2, "领导": 400, "清明": 3}
+    bridge = EnglishBridge(printed.__contains__, entries=lambda: entries, vocabulary=lambda: printed)
+    assert bridge.cues("Which leaders attended the conference?") == ["领导", "会议"]
+    assert bridge.cues("Who spoke at the 5th conference?") == ["会议"], "24th, 5th are numbers, not the word 'th'"
+
+
 def test_英文说的机关找到报纸印的局长职务连简称也认得():
     from qa.answer.bridge import EnglishBridge
 

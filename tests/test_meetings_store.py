@@ -201,3 +201,8 @@ def test_分会场出席者可单独列出(seeded):
 def test_问题里的年份不单独凑成会议名(seeded):
     # every meeting of 2021 shares the year with the question; none is 「即墨区科技创新大会」
     assert seeded.who("2021年即墨区科技创新大会由谁主持？") == []
+
+
+def test_会议的序号汉字数字和阿拉伯数字都认得(seeded):
+    [answer] = seeded.who("区疫情防控领导小组及指挥部第八十八次工作例会的主持人是谁？", "chair")
+    assert answer.meeting.article_id == "000_4891b56cadfbdf84-01"

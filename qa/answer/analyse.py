@@ -14,7 +14,7 @@ from qa.answer.english import GLOSSARY_RE, chinese_cues, english_dates, is_engli
 from qa.answer.followup import Focus, resolve, with_new_time
 from qa.answer.models import Answer
 from qa.answer.normalise import normalise_question, with_archive_names
-from qa.answer.route import Route, names_role, roles_named, route
+from qa.answer.route import TITLES, Route, names_role, roles_named, route
 from qa.answer.select import asks
 
 # A reference that needs an earlier turn: a question opening with 他/她/它/那次会议, or 他/她 doing something
@@ -87,7 +87,9 @@ class Analyse:
         # the English verbs say the roles, in their order ("attended the meeting that X chaired"): a role
         # word among the dictionary's cues would stand outside it; the glossary's role word stays when the
         # question names one role only (it helps find the report)
-        cues = [c for c in cues if not names_role(c)]
+        # a post among them ("district" → 区长) would read as the post asked about: the glossary and post_of
+        # name posts from whole English phrases
+        cues = [c for c in cues if not names_role(c) and c not in titles and c not in TITLES]
         drop = names_role if len(roles_named(q)) > 1 else (lambda term: False)
         # "Pingdu", "Desheng Group": names the archive prints, spelled in pinyin
         english = q

@@ -17,6 +17,7 @@ English word that spells one of them is that word; the more chunks print it, the
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections import defaultdict
@@ -69,7 +70,8 @@ def _root(word: str) -> str:
 def _words(text: str) -> list[str]:
     """Content words, stemmed; a hyphenated word also as one word (grass-roots → grassroots, grass, roots)."""
     out = []
-    for token in re.findall(r"[a-z]+(?:-[a-z]+)*", text.lower()):
+    # "24th" is a number (qa.answer.english.ordinals_in_chinese), not the word "th"
+    for token in re.findall(r"[a-z]+(?:-[a-z]+)*", re.sub(r"\d+(?:st|nd|rd|th)\b", " ", text.lower())):
         parts = token.split("-")
         out += ([token.replace("-", "")] if len(parts) > 1 else []) + parts
     return [stem(w) for w in out if w not in _STOP and len(w) > 1]
@@ -175,11 +177,15 @@ class EnglishBridge:
             return []
         by_word = self._build()
         wanted = set(asked)
+        printed = self._vocabulary()
         out: list[str] = []
         for w in dict.fromkeys(asked):
             found = by_word.get(w, set())
-            # a word whose glosses share more of the question's words, then the shorter gloss, then the longer word
-            ranked = sorted(found, key=lambda zh: (-len(self._glosses[zh] & wanted), self._brevity[zh], -len(zh), zh))
+            # a word whose glosses share more of the question's words; then the sense the paper uses most (by
+            # the order of magnitude of its chunk count: "conference" is 会议 there, not 座谈会; "leaders" 领导,
+            # not 带头人); then the shorter gloss, then the longer word
+            ranked = sorted(found, key=lambda zh: (-len(self._glosses[zh] & wanted), -int(math.log(1 + printed.get(zh, 0))),
+                                                   self._brevity[zh], -len(zh), zh))
             out += [zh for zh in ranked[:PER_WORD] if zh not in out]
         return out
 

@@ -23,7 +23,7 @@ class RecordAnswers:
         found = self.records.answer(resolved, r, date_from, date_to, window)
         if (found is None or not found.lines) and r.kind == "meeting":
             # the question names the meeting in its own words: let retrieval find the report
-            found = self.records.answer(resolved, r, date_from, date_to, window, self._about_articles(resolved, window))
+            found = self.records.answer(resolved, r, date_from, date_to, window, self._about_articles(resolved, window, is_english(question)))
             if found is not None and found.lines and not self._is_this_event(resolved, found, question):
                 found = None
         if found is not None and found.lines and not is_english(question) and self._names_unreported(resolved, found):
@@ -44,14 +44,18 @@ class RecordAnswers:
 
     def _is_this_event(self, resolved: str, found, question: str) -> bool:
         """The event the records found through its report is the one asked about: its name, headline and
-        sentences carry enough of the question's words. English questions share no words with the records
-        and are taken as found."""
-        if not found.focus.meeting or is_english(question):
+        sentences carry enough of the question's words, and it is not another one of a series (第二十三次 for
+        the seventh session). English questions share no other words with the records and are taken as found."""
+        if not found.focus.meeting:
+            return True
+        headline = next((ev.title for _, evs in found.lines for ev in evs), "")
+        if relevance.series_conflict(resolved, found.focus.meeting + headline):
+            return False
+        if is_english(question):
             return True
         weighted = self._weigh(self._cjk_terms(resolved))
         # 「动员会开始前…下企业查安全」: an event told before a meeting is named after it in the headline;
         # the event's own sentences tell it too (逄锦璐去慰问老师; 会见了…院长公孙鹏飞一行)
-        headline = next((ev.title for _, evs in found.lines for ev in evs), "")
         quoted = "".join(ev.quote for _, evs in found.lines for ev in evs)
         return relevance.coverage(weighted, found.focus.meeting + headline + quoted) >= self.tuning.min_event_relevance
 

@@ -128,11 +128,12 @@ class TextAnswers:
             answer = self._composed(question, resolved, candidates[:3], answer, people, (short or "").rstrip("。"))
         return self._grounded(answer, people)
 
-    def _about_articles(self, question: str, window) -> list[str]:
-        """Articles retrieval finds for a question that are about it, best first (English: the best one)."""
+    def _about_articles(self, question: str, window, english: bool = False) -> list[str]:
+        """Articles retrieval finds for a question that are about it, best first (English: the best one; the
+        Chinese cues put beside an English question are no words of its own to weigh)."""
         lo, hi = report_dates(window, None, None)
         passages = self.passages.passages(question, 3, lo, hi)
-        if not re.search(r"[\u4e00-\u9fff]", question):
+        if english or not re.search(r"[\u4e00-\u9fff]", question):
             return [p.article_id for p in passages[:1]]  # no shared words to weigh across languages
         weighted = self._weigh(self._cjk_terms(question))
         return [p.article_id for p in passages if self._about(weighted, p, question)]

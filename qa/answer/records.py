@@ -266,11 +266,14 @@ class MeetingRecords:
         answers = [a for m in held if (a := role_answer(MeetingMatch(meeting=m, score=0.0), role)).attendances]
         if len(answers) <= 1:
             return answers
-        # the day's few meetings share nothing to weigh words by: the one sharing the most of the question's
-        # two-character pieces (its name and headline), if one shares more than every other
+        # the one sharing most of the question's two-character pieces (its name and headline), each weighed by
+        # how rare it is among all the archive's meeting names (建设 is in many, 现场 in few), if one shares
+        # more than every other
         grams = [meeting_grams(a.meeting) for a in answers]
+        weight = self.store.name_weights() if hasattr(self.store, "name_weights") else {}
         asked = asked_bigrams(question, dict.fromkeys(set().union(*grams), 1.0))  # the day itself left out
-        shared = sorted(((len(asked & g), n) for n, g in enumerate(grams)), reverse=True)
+        shared = sorted(((round(sum(weight.get(b, 1.0) for b in asked & g), 6), n) for n, g in enumerate(grams)),
+                        reverse=True)
         if shared[0][0] == 0 or shared[0][0] == shared[1][0]:
             return []  # two meetings that day and nothing to tell them apart: no guess
         return [answers[shared[0][1]]]

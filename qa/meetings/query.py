@@ -68,8 +68,20 @@ def _ordinals(text: str) -> set[tuple[int, str]]:
 _DAY_IN_QUESTION = re.compile(r"(\d{4}年)?\d{1,2}月(\d{1,2}日)?(上午|下午|晚上)?|(上午|下午|晚上)")
 
 
+# a numbered session or term, in whichever numerals it is written (第二十四次 = 第24次, 十九届 = 19届)
+_NUMBERED = re.compile(r"(第?)\s*([0-9一二两三四五六七八九十百零〇]+)\s*(次|届|期)")
+
+
+def _digits_numbered(text: str) -> str:
+    def digits(m: re.Match) -> str:
+        n = chinese_number(m.group(2))
+        return f"{m.group(1)}{n}{m.group(3)}" if n is not None else m.group(0)
+
+    return _NUMBERED.sub(digits, text)
+
+
 def _bigrams(text: str) -> set[str]:
-    pieces = _QUESTION_NOISE.split(_DAY_IN_QUESTION.sub(" ", text))
+    pieces = _QUESTION_NOISE.split(_DAY_IN_QUESTION.sub(" ", _digits_numbered(text)))
     return {piece[i : i + 2] for piece in pieces for i in range(len(piece) - 1)}
 
 

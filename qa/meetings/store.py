@@ -194,6 +194,10 @@ class MeetingStore:
         # names are weighed among the meetings of the period, as query.match_meetings does
         return names.match_within(text, self.meetings(date_from=date_from, date_to=date_to), limit=limit, min_score=min_score)
 
+    def name_weights(self) -> dict[str, float]:
+        """How much each two-character piece of the meetings' names says: the rarer among them, the more."""
+        return self._records().names.idf
+
     def who(
         self,
         text: str,
