@@ -736,3 +736,10 @@ def test_英文问确切日期是问日期():
     from qa.answer.select import asks
 
     assert asks("What exact date was that session held on?") == "date"
+
+
+def test_管某事的那个局换成谁当局长_问的是那个局的局长():
+    from qa.answer.route import in_charge_of
+
+    titles = {"区统计局局长", "区审计局局长", "区统计局副局长"}
+    assert in_charge_of("2024年10月起，管统计的那个局换成谁当局长了？", titles)[0] == "区统计局局长"

@@ -221,3 +221,24 @@ def test_分别到各处的综述里_问某位领导由谁陪同只答陪他的�
         q = "督导春季防火时，宋明远是谁陪同的？"
         found = records.answer(q, route(q, records.known_people(), records.known_titles()), None, None)
         assert found is not None and found.names == {"雍立凯"}
+
+
+def test_人大常委会任免的职务_从会议那天起记在各人名下_免去的职务记到那天为止(tmp_path):
+    from qa.answer.records import MeetingRecords
+    from qa.answer.route import route
+
+    body = ("4月8日上午，区十九届人大常委会第十二次会议召开，区人大常委会主任周启航主持会议。"
+            "会议表决通过了人事任免事项：任命郦文澜 为区文化和旅游局局长，免去其鳌山卫街道党工委书记职务；"
+            "任命钟离秀为区统计局局长。")
+    events, _, _ = _events(body, title="区十九届人大常委会第十二次会议召开")
+    assert [(a.person, a.title, a.former_title) for a in events[0].appointments] == [
+        ("郦文澜", "区文化和旅游局局长", "鳌山卫街道党工委书记"), ("钟离秀", "区统计局局长", None)]
+    issue = Issue(source="lit.txt", sha256="appoint", issue_no=9, date=ISSUE_DAY, articles=[
+        Article(id="lit-01", title="区十九届人大常委会第十二次会议召开", body=body, raw="")])
+    with MeetingStore(tmp_path / "m.sqlite") as store:
+        store.upsert_issue(issue)
+        records = MeetingRecords(store)
+        assert {t.title for t in store.titles_of("郦文澜")} == {"区文化和旅游局局长", "鳌山卫街道党工委书记"}
+        q = "2024年4月区统计局局长是谁？"
+        found = records.answer(q, route(q, records.known_people(), records.known_titles()), None, None)
+        assert found is not None and found.names == {"钟离秀"} and "任命钟离秀" in found.lines[0][1][0].quote

@@ -57,7 +57,8 @@ class TextAnswers:
         if english:
             # no shared words to weigh across languages: the best article of (cross-lingual) retrieval,
             # their sentences ordered by the embedder's likeness to the question
-            about = passages[:1]
+            # (never another one of a series: "the 30th session" is not the report of the sixth)
+            about = [p for p in passages if not relevance.series_conflict(resolved, f"{p.title}{p.body}")][:1]
             candidates = self._closest_sentences(resolved, about)
         else:
             about = [p for p in passages if self._about(weighted, p, resolved)]
@@ -134,7 +135,8 @@ class TextAnswers:
         lo, hi = report_dates(window, None, None)
         passages = self.passages.passages(question, 3, lo, hi)
         if english or not re.search(r"[\u4e00-\u9fff]", question):
-            return [p.article_id for p in passages[:1]]  # no shared words to weigh across languages
+            # no shared words to weigh across languages; only another one of a series is ruled out
+            return [p.article_id for p in passages if not relevance.series_conflict(question, f"{p.title}{p.body}")][:1]
         weighted = self._weigh(self._cjk_terms(question))
         return [p.article_id for p in passages if self._about(weighted, p, question)]
 

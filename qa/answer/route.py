@@ -122,13 +122,17 @@ _IN_CHARGE = re.compile(r"(?:负责|分管|主管|管)(?P<field>[\u4e00-\u9fff]{
                         # 「管教育体育口的那个局，局长叫什么」: the office, then its head
                         r"(?:(?:[局委办]|部门|单位)[，,]\s*)?"
                         r"(?P<post>[\u4e00-\u9fff]{2,5}?)(?=是谁|叫什么|是哪位|由谁|是)")
+# 「管市场监管的那个局换成谁当局长了」: the office first, the post after who holds it
+_IN_CHARGE_THEN = re.compile(r"(?:负责|分管|主管|管)(?P<field>[\u4e00-\u9fff]{2,10}?)(?:工作|口|方面)?的(?:那个|这个)?"
+                             r"(?:[局委办]|部门|单位)[^，。？?]{0,8}?谁(?:来)?(?:当|任|做|是)(?P<post>[\u4e00-\u9fff]{2,3}?)"
+                             r"(?=了|呢|啊|[？?]|$)")
 _GENERIC_FIELD = set("即墨区市县工作管理的")
 
 
 def in_charge_of(question: str, known_titles) -> tuple[str, str] | None:
     """(the printed title of the post in charge of what the question names, the words): the titles ending in
     the post asked whose other characters share most with the field (应急管理 → 区应急局局长), at least two."""
-    m = _IN_CHARGE.search(question)
+    m = _IN_CHARGE.search(question) or _IN_CHARGE_THEN.search(question)
     if not m:
         return None
     field, post = set(m.group("field")) - _GENERIC_FIELD, m.group("post")

@@ -4,6 +4,7 @@ from qa.meetings.extract import EXTRACTOR_VERSION, extract_issue, extract_meetin
 from qa.meetings.models import (
     ROLE_LABELS,
     ROLES,
+    Appointment,
     Attendance,
     Evidence,
     Meeting,
@@ -22,6 +23,7 @@ __all__ = [
     "EXTRACTOR_VERSION",
     "ROLES",
     "ROLE_LABELS",
+    "Appointment",
     "Attendance",
     "Evidence",
     "Meeting",

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from qa.corpus.models import Article, Issue
 from qa.meetings.bodies import event_place, person_body
 from qa.meetings.dates import resolve_date
-from qa.meetings.models import HOME_BODY, Attendance, Evidence, Meeting, Role, Venue
-from qa.meetings.names import PersonPart, is_title, name_shaped, parse_person_part
+from qa.meetings.models import HOME_BODY, Appointment, Attendance, Evidence, Meeting, Role, Venue
+from qa.meetings.names import PersonPart, is_name, is_title, name_shaped, parse_person_part
 
 # Bump when extraction changes, so stores re-extract issues whose text has not changed.
-EXTRACTOR_VERSION = 8
+EXTRACTOR_VERSION = 9
 
 _PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "「": "」", "『": "』", "【": "】"}
 _MASK = "＿"
@@ -812,8 +812,28 @@ def extract_meetings(article: Article, issue: Issue, known: frozenset[str] | set
                 text="".join(s.text for s in event.sentences),
                 parent_id=parent_id,
                 attendances=_attendances(meeting_id, found, titles, context, article, issue),
+                appointments=[a for s in event.sentences for a in appointments_in(s, article, issue)],
             )
         )
+    return out
+
+
+# 「任命郜明川为区农业农村局局长，免去其移风店镇党委书记职务」: the post given, then the one it ends
+_APPOINTED = re.compile(r"任命(?P<person>[\u4e00-\u9fff]{2,4}?)(?:同志)?为(?P<title>[\u4e00-\u9fff（）]{2,30}?)"
+                        r"(?=[，,；;。、]|$)(?:[，,]免去(?:其|该同志|他|她)(?P<former>[\u4e00-\u9fff（）]{2,30}?)职务)?")
+
+
+def appointments_in(sentence: _Sentence, article: Article, issue: Issue) -> list[Appointment]:
+    """The appointments a sentence reads out (a people's congress session's 人事任免事项), each with the post
+    it ends when the report says so."""
+    text = re.sub(r"\s+", "", sentence.text)
+    out = []
+    for m in _APPOINTED.finditer(text):
+        if not (is_name(m["person"], after_title=True) or name_shaped(m["person"])) or not is_title(m["title"]):
+            continue
+        former = m["former"] if m["former"] and is_title(m["former"]) else None
+        out.append(Appointment(person=m["person"], title=m["title"], former_title=former,
+                               evidence=_evidence(sentence, article, issue)))
     return out
 
 

@@ -83,6 +83,15 @@ class Attendance(BaseModel):
         return self.evidence.quote
 
 
+class Appointment(BaseModel):
+    """A post given to someone at an event (任命X为Y), and the one taken away with it (免去其Z职务)."""
+
+    person: str
+    title: str
+    former_title: str | None = Field(None, description="the post held until then, when the report says it")
+    evidence: Evidence
+
+
 class Meeting(BaseModel):
     """A meeting or activity reported in one article, with its people and the sentences behind each field."""
 
@@ -107,6 +116,8 @@ class Meeting(BaseModel):
     text: str = Field("", description="the sentences of the article that tell this event")
     parent_id: str | None = Field(None, description="the event this one happened before/after (会前/会后/随后)")
     attendances: list[Attendance] = Field(default_factory=list)
+    appointments: list[Appointment] = Field(
+        default_factory=list, description="posts given and taken away at this event (任命…为…，免去其…职务)")
 
     def people(self, role: Role | None = None) -> list[str]:
         """Names in the order printed, optionally only those in one role."""

@@ -221,6 +221,16 @@ def title_sightings(meetings: Iterable[Meeting]) -> list[TitleSighting]:
                 body = person_body(a.titles[: a.titles.index(title) + 1], context) or a.body
                 out.append(TitleSighting(person=a.person, title=title, body=body, date=meeting.when, meeting_id=meeting.id,
                                          evidence=a.evidence))
+        # 「任命郜明川为区农业农村局局长，免去其移风店镇党委书记职务」: the post held from that day, and the one
+        # held until it
+        context = event_place(meeting.name) or event_place(meeting.article_title)
+        for appointed in meeting.appointments:
+            for title in filter(None, (appointed.title, appointed.former_title)):
+                key = (appointed.person, title, meeting.id)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(TitleSighting(person=appointed.person, title=title, body=person_body([title], context),
+                                             date=meeting.when, meeting_id=meeting.id, evidence=appointed.evidence))
     return out
 
 
