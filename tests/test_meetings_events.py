@@ -242,3 +242,10 @@ def test_人大常委会任免的职务_从会议那天起记在各人名下_免
         q = "2024年4月区统计局局长是谁？"
         found = records.answer(q, route(q, records.known_people(), records.known_titles()), None, None)
         assert found is not None and found.names == {"钟离秀"} and "任命钟离秀" in found.lines[0][1][0].quote
+
+
+def test_会前到几处地方再逗号观摩_也是会前的一个事件():
+    events, _, _ = _events("昨日上午，全区文旅产业发展大会在区行政中心召开。区长刘海川主持会议。"
+                           "会前，刘海川、宋明远到海丰织造有限公司和鳌山湾文创园，观摩了智能车间和文创展厅。")
+    assert len(events) == 2
+    assert set(_roles(events[1]).get("inspector", [])) == {"刘海川", "宋明远"}

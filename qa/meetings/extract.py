@@ -17,7 +17,7 @@ from qa.meetings.models import HOME_BODY, Appointment, Attendance, Evidence, Mee
 from qa.meetings.names import PersonPart, is_name, is_title, name_shaped, parse_person_part
 
 # Bump when extraction changes, so stores re-extract issues whose text has not changed.
-EXTRACTOR_VERSION = 9
+EXTRACTOR_VERSION = 10
 
 _PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "「": "」", "『": "』", "【": "】"}
 _MASK = "＿"
@@ -569,7 +569,8 @@ _NOT_MARKS = {"目前", "日前", "近日", "此外", "当前", "之前", "提�
 _EVENT_TRIGGER = re.compile(
     r"(?:召开|举行|举办)[^，。；]{0,40}?(?:会|仪式|学习|活动|论坛|典礼)"
     r"|[^，。；]{2,40}?(?:会议|会|仪式|学习|活动)(?:在[^，。；]{2,20})?(?:召开|举行|举办)"
-    r"|(?:到|赴|来到|前往|深入)[^，。；]{1,30}?(?:观摩|考察|调研|视察|检查|参观|走访|看望|慰问|督导)"
+    # 「会前，韩世军、张元升到…公司和…平台，观摩了…」: the places may stand in a clause of their own
+    r"|(?:到|赴|来到|前往|深入)[^，。；]{1,30}?[，,]?(?:实地)?(?:观摩|考察|调研|视察|检查|参观|走访|看望|慰问|督导)"
     # 「会前，孙杰带领与会人员观摩了…」「同日下午，逄锦璐陪同客人考察了…」: someone takes others to see something
     r"|(?:带领|率领|带队|陪同)[^，。；]{0,20}?(?:观摩|考察|调研|视察|检查|参观|走访|看望|慰问)"
     # 「会前，韩世军、逄立勋一行观摩了…」
