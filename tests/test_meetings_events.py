@@ -6,6 +6,7 @@ Every report here is written for the test in the paper's style; none is an eval 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from qa.corpus.models import Article, Issue
 from qa.meetings.bodies import body_of, default_body, person_body, split_body
@@ -249,3 +250,23 @@ def test_会前到几处地方再逗号观摩_也是会前的一个事件():
                            "会前，刘海川、宋明远到海丰织造有限公司和鳌山湾文创园，观摩了智能车间和文创展厅。")
     assert len(events) == 2
     assert set(_roles(events[1]).get("inspector", [])) == {"刘海川", "宋明远"}
+
+
+def test_问作为某种代表发言的人_只答报道这样写的那位(tmp_path):
+    from qa.answer.records import MeetingRecords
+    from qa.answer.route import route
+
+    issue = Issue(source="lit.txt", sha256="speak", issue_no=9, date=ISSUE_DAY, articles=[
+        Article(id="lit-01", title="全区文旅产业发展大会召开",
+                body="昨日，全区文旅产业发展大会召开。区长刘海川出席会议并讲话，副区长宋明远通报了全区文旅产业发展情况。"
+                     "海丰织造有限公司董事长夏侯明作为企业代表发言。", raw=""),
+    ])
+    with MeetingStore(tmp_path / "m.sqlite") as store:
+        store.upsert_issue(issue)
+        records = MeetingRecords(store)
+        for q, who in (("全区文旅产业发展大会上作为企业代表发言的是哪位？", {"夏侯明"}),
+                       ("Who briefed the tourism industry development conference on how the industry had grown?", {"宋明远"}),
+                       ("全区文旅产业发展大会上讲话的有哪些人？", {"刘海川", "宋明远", "夏侯明"})):
+            q = q if re.search(r"[\u4e00-\u9fff]", q) else q + " 文旅 产业 发展 大会 讲话"  # the English cues, as analyse adds them
+            found = records.answer(q, route(q, records.known_people(), records.known_titles()), None, None)
+            assert found is not None and found.names == who, q

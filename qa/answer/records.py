@@ -8,7 +8,8 @@ import re
 from qa.answer.models import Evidence, RecordAnswer, cn_date
 from qa.answer.followup import Focus
 from qa.answer.route import TITLES, Route, said_forms
-from qa.answer.select import ASKS_OTHER_PARTY
+from qa.answer.relevance import nominal
+from qa.answer.select import ASKS_OTHER_PARTY, content_terms
 from qa.answer.when import REPORT_LAG, Window
 from qa.answer.tuning import DEFAULT_TUNING, AnswerTuning
 from qa.meetings.bodies import same_post, split_body
@@ -68,10 +69,12 @@ def _empty(start: dt.date | None, end: dt.date | None) -> bool:
 
 
 # A speaker question that names the kind of speech: only those the report says gave that one.
-_SPEECH_KIND = re.compile(r"作[^，。？]{0,6}报告|通报|汇报|辅导|授课|讲课|宣讲|领学")
+_SPEECH_KIND = re.compile(r"作[^，。？]{0,6}报告|通报|汇报|辅导|授课|讲课|宣讲|领学|\bbrief(?=ed|ing|s)?")
 _OBSERVER_KIND = re.compile(r"列席指导")
 # Kinds of speech a user may name for one another: a report, a lecture
 _SPEECH_GROUPS = [("报告", "汇报", "通报"), ("辅导", "授课", "讲课", "宣讲", "领学")]
+# words for speaking and for who spoke, no qualifier of the speaker (讲话的领导, 发言人)
+_ROLE_NOUN = re.compile(r"讲话|发言|致辞|领导|人员|同志|会议|大会|会上")
 
 
 def _clause_of(person: str, sentence: str, stops: str = "，；。") -> str:
@@ -201,11 +204,19 @@ class MeetingRecords:
             # 「谁作的工作报告」「谁通报了进展」「谁列席指导」: the one whose own clause says so, not everyone who
             # spoke or sat in; when no record says it, the text may (None: retrieval reads the report)
             # the user's word or its near ones (汇报 for one who 作工作报告; 宣讲 for one who 辅导)
-            words = next((g for g in _SPEECH_GROUPS if kind.group(0)[-2:] in g), (kind.group(0)[-2:],))
+            asked = "报告" if kind.group(0).lower() == "brief" else kind.group(0)[-2:]  # "who briefed the meeting"
+            words = next((g for g in _SPEECH_GROUPS if asked in g), (asked,))
             said = [a for a in attendances if any(w in _clause_of(a.person, a.evidence.quote) for w in words)]
             if not said:
                 return None
             attendances = said
+        elif role == "speaker" and len(attendances) > 1:
+            # 「作为企业家代表发言的是谁」: the question's own words for the speaker (not the meeting's) pick
+            # those whose clause says them, when some clauses do and others do not
+            words = [t for t in content_terms(question) if len(t) >= 2 and t not in best.meeting.name
+                     and t not in best.meeting.article_title and nominal(t) and not _ROLE_NOUN.fullmatch(t)]
+            said = [a for a in attendances if any(w in _clause_of(a.person, a.evidence.quote) for w in words)]
+            attendances = said if said and len(said) < len(attendances) else attendances
         names = list(dict.fromkeys(a.person for a in attendances))
         if r.person and names == [r.person] and ASKS_OTHER_PARTY.search(question):
             return None  # 「孙杰会见了谁」: not 孙杰 himself but whom he met, which the text names
