@@ -46,8 +46,12 @@ class Part:
 _NOT_ASKING = re.compile(r"[那这前近头后]几(?:年|天|个月|次|届)|几年来|几乎|几十|十几|好几")
 
 
+# 「专门商量怎么把老酒做起来的常委会」: a how-clause describing a noun (…的常委会) names what is asked about
+_DESCRIBES = re.compile(r"(?:怎么|怎样|如何)[^，。？?]*的[\u4e00-\u9fff]{1,8}$")
+
+
 def _asks(text: str) -> bool:
-    return bool(_ASK.search(_NOT_ASKING.sub("", text)))
+    return bool(_ASK.search(_NOT_ASKING.sub("", _DESCRIBES.sub("", text))))
 
 
 # Where a named thing ends (…项目, …会议, …公司): what follows it before 多少/什么 is the attribute asked about.

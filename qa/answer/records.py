@@ -64,6 +64,17 @@ def _went_to(quote: str, person: str) -> str | None:
     return "到" + m.group(1) if m else None
 
 
+def _told_apart(question: str, found: list[RoleAnswer]) -> RoleAnswer:
+    """Of meetings whose names match equally (区政协十二届常委会第九次会议, …第十次会议), the one whose own
+    sentences hold more of the question's other words (「专门商量即墨老酒的那次」), else the first."""
+    if len(found) < 2:
+        return found[0]
+    names = "".join(f.meeting.name + f.meeting.article_title for f in found)
+    words = [t for t in content_terms(question) if len(t) >= 2 and t not in names]
+    said = sorted(((sum(w in f.meeting.text for w in words), -n) for n, f in enumerate(found)), reverse=True)
+    return found[-said[0][1]] if said[0][0] > said[1][0] else found[0]
+
+
 def _empty(start: dt.date | None, end: dt.date | None) -> bool:
     return start is not None and end is not None and start > end
 
@@ -175,7 +186,7 @@ class MeetingRecords:
                 break
         if not found or not found[0].attendances:
             return None
-        best = found[0]
+        best = _told_apart(question, found)
         attendances = best.attendances
         if "分会场" in question:
             attendances = [a for a in attendances if a.venue == "branch"] or attendances
