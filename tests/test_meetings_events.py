@@ -270,3 +270,17 @@ def test_问作为某种代表发言的人_只答报道这样写的那位(tmp_pa
             q = q if re.search(r"[\u4e00-\u9fff]", q) else q + " 文旅 产业 发展 大会 讲话"  # the English cues, as analyse adds them
             found = records.answer(q, route(q, records.known_people(), records.known_titles()), None, None)
             assert found is not None and found.names == who, q
+
+
+def test_某某与复姓客人共同见证_两人都是见证人():
+    events, _, _ = _events("昨日，区长刘海川会见了远帆集团董事长欧阳明远一行。会见后，刘海川与欧阳明远共同见证了远帆智能装备项目签约。")
+    assert set(_roles(events[-1]).get("witness", [])) == {"刘海川", "欧阳明远"}
+
+
+def test_会后举行仪式和等区领导观摩_各是一个事件():
+    events, _, _ = _events("4月8日，区十九届人大常委会第十二次会议召开，区人大常委会主任周启航主持会议。"
+                           "会后举行宪法宣誓仪式，周启航主持仪式。")
+    assert [e.name for e in events][-1].endswith("宪法宣誓仪式") and _roles(events[-1]) == {"chair": ["周启航"]}
+    events, _, _ = _events("昨日，全区文旅产业发展大会召开。区长刘海川主持会议。"
+                           "会前，刘海川、宋明远等区领导观摩了鳌山湾文创园和古城夜游码头两个项目。")
+    assert len(events) == 2 and set(_roles(events[1]).get("inspector", [])) == {"刘海川", "宋明远"}

@@ -206,3 +206,7 @@ def test_问题里的年份不单独凑成会议名(seeded):
 def test_会议的序号汉字数字和阿拉伯数字都认得(seeded):
     [answer] = seeded.who("区疫情防控领导小组及指挥部第八十八次工作例会的主持人是谁？", "chair")
     assert answer.meeting.article_id == "000_4891b56cadfbdf84-01"
+
+
+def test_问第几次会议_没有序号的座谈会和另一次会议都不是它(seeded):
+    assert seeded.who("区疫情防控领导小组及指挥部第90次工作例会的主持人是谁？", "chair") == []

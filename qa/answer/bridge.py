@@ -23,7 +23,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable
 
-from qa.answer.english import CAPITALISED_RUN, pinyin_readings
+from qa.answer.english import CAPITALISED_RUN, ORDINAL_WORD, pinyin_readings
 from qa.answer.tuning import DEFAULT_TUNING
 
 # English words that say nothing about what is asked (question words, auxiliaries, glue).
@@ -70,8 +70,8 @@ def _root(word: str) -> str:
 def _words(text: str) -> list[str]:
     """Content words, stemmed; a hyphenated word also as one word (grass-roots → grassroots, grass, roots)."""
     out = []
-    # "24th" is a number (qa.answer.english.ordinals_in_chinese), not the word "th"
-    for token in re.findall(r"[a-z]+(?:-[a-z]+)*", re.sub(r"\d+(?:st|nd|rd|th)\b", " ", text.lower())):
+    # "24th", "seventh" are numbers (qa.answer.english.ordinals_in_chinese), not the words "th" or "July"
+    for token in re.findall(r"[a-z]+(?:-[a-z]+)*", ORDINAL_WORD.sub(" ", text.lower())):
         parts = token.split("-")
         out += ([token.replace("-", "")] if len(parts) > 1 else []) + parts
     return [stem(w) for w in out if w not in _STOP and len(w) > 1]

@@ -170,7 +170,7 @@ _UNITS = "first second third fourth fifth sixth seventh eighth ninth".split()
 _TEENS = ("tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
           "nineteenth").split()
 _TENS = {"twent": 20, "thirt": 30, "fort": 40, "fift": 50, "sixt": 60, "sevent": 70, "eight": 80, "ninet": 90}
-_ORDINAL_WORD = re.compile(r"\b(?:(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]?)?("
+ORDINAL_WORD = re.compile(r"\b(?:(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]?)?("
                            + "|".join(_TEENS + _UNITS) + r")\b|\b(twentieth|thirtieth|fortieth|fiftieth|sixtieth|"
                            r"seventieth|eightieth|ninetieth)\b|\b(\d{1,3})(?:st|nd|rd|th)\b", re.I)
 # what the paper numbers, a few words after an ordinal word
@@ -198,7 +198,7 @@ def ordinals_in_chinese(question: str) -> list[str]:
     import cn2an
 
     out = []
-    for m in _ORDINAL_WORD.finditer(question):
+    for m in ORDINAL_WORD.finditer(question):
         n = _ordinal_value(m)
         if not 0 < n < 1000 or not m.group(4) and not _NUMBERED_THING.match(question[m.end():]):
             continue  # "for the first time", "the second half" number nothing the paper numbers

@@ -17,7 +17,7 @@ from qa.meetings.models import HOME_BODY, Appointment, Attendance, Evidence, Mee
 from qa.meetings.names import PersonPart, is_name, is_title, name_shaped, parse_person_part
 
 # Bump when extraction changes, so stores re-extract issues whose text has not changed.
-EXTRACTOR_VERSION = 10
+EXTRACTOR_VERSION = 11
 
 _PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "「": "」", "『": "』", "【": "】"}
 _MASK = "＿"
@@ -204,10 +204,8 @@ def _strip(text: str) -> str:
 
 
 def _parse_subject(text: str, known: frozenset[str]) -> PersonPart | None:
-    """A title/name phrase, or two joined by 与/和/同 (`韩世军与司马文清`)."""
-    part = parse_person_part(text, known)
-    if part is not None and part.name:
-        return part
+    """A title/name phrase, or two joined by 与/和/同 (`韩世军与司马文清`; `孙杰与长孙惟一` is two people, not
+    a title 孙杰与长 before 孙惟一, so the joined reading is tried first)."""
     for joiner in ("与", "和", "同"):
         if joiner in text:
             pieces = [parse_person_part(_strip(p), known) for p in text.split(joiner)]
@@ -215,7 +213,8 @@ def _parse_subject(text: str, known: frozenset[str]) -> PersonPart | None:
                 first = pieces[0]
                 return PersonPart(titles=first.titles, name=first.name,
                                   also=[*first.also, *(n for p in pieces[1:] for n in (p.name, *p.also))])
-    return None
+    part = parse_person_part(text, known)
+    return part if part is not None and part.name else None
 
 
 def _subject(text: str, visit: bool, known: frozenset[str]) -> PersonPart | None:
@@ -559,7 +558,7 @@ def _place(sentences: list[_Sentence]) -> tuple[str | None, _Sentence | None, st
 # to inspect, a signing witnessed, a guest met. `会上` stays in the meeting.
 _SEQUENCE = re.compile(
     r"^(?P<mark>会前|会后|会见后|随后|之后|此后|其后|同日|当日|当天|次日|翌日|此前|[^，。；]{1,8}?结束后|[^，。；]{1,5}?[后前])"
-    r"(?:[上下]午|晚上|晚|中午)?[，,]"
+    r"(?:[上下]午|晚上|晚|中午)?(?:[，,]|(?=举行|召开|举办))"  # 「会后举行宪法宣誓仪式」
 )
 _DAY_LEAD = re.compile(
     r"^(?:同日|当日|当天|次日|翌日|\d{1,2}月\d{1,2}日|昨日|昨天|前天|今天|今日|上周.|本周.)(?:[上下]午|晚上|晚|中午)?[，,]"
@@ -575,6 +574,8 @@ _EVENT_TRIGGER = re.compile(
     r"|(?:带领|率领|带队|陪同)[^，。；]{0,20}?(?:观摩|考察|调研|视察|检查|参观|走访|看望|慰问)"
     # 「会前，韩世军、逄立勋一行观摩了…」
     r"|一行(?:先后|实地|深入)?(?:观摩|考察|调研|视察|检查|参观|走访)"
+    # 「会前，韩世军、张元升等区领导观摩了…」「…一行在呼延晓峰陪同下登上田横岛，实地考察了…」
+    r"|(?:观摩|考察|调研|视察|参观|走访)了"
     r"|见证|会见|接见|签约"
 )
 _ACTIVITY_VERB = re.compile(r"率队|带队|率领|带领|走访|视察|调研|考察|督导|检查|观摩|会见|接见|见证|看望|慰问|参观")

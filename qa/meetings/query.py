@@ -96,6 +96,12 @@ def _conflicts(question: str, name: str) -> bool:
     return bool(asked_years and named_years and not asked_years & named_years)
 
 
+def _unnumbered(question: str, meeting: Meeting) -> bool:
+    """The question asks for the Nth session (第七次) and neither the meeting nor its report numbers one."""
+    asked = {unit for _, unit in _ordinals(question)}
+    return "次" in asked and "次" not in {unit for _, unit in _ordinals(meeting.name + meeting.article_title)}
+
+
 def meeting_grams(meeting: Meeting) -> set[str]:
     """What a meeting is matched on: the bigrams of its own name and of its article's headline."""
     return _bigrams(meeting.name) | _bigrams(meeting.article_title)
@@ -137,8 +143,8 @@ def score_meetings(
     years = asked - asked_bigrams(_YEAR_IN_NAME.sub(" ", text), idf)
     scored: list[MeetingMatch] = []
     for meeting, grams in docs:
-        if _conflicts(text, meeting.name):
-            continue
+        if _conflicts(text, meeting.name) or _conflicts(text, meeting.article_title) or _unnumbered(text, meeting):
+            continue  # 「第七次会议」 is not the 宪法宣誓仪式 after the 第三十二次 that its report's headline names
         common = asked & grams
         score = sum(idf[b] for b in common) / total
         if len(common - years) >= 2 and score >= min_score:
