@@ -748,3 +748,27 @@ def test_管某事的那个局换成谁当局长_问的是那个局的局长():
 def test_怎么做某事的那次会_是在说哪次会_不是另一问():
     parts = split_question("专门商量怎么把海带养殖做大的那次常委会，是哪位主持的？")
     assert [p.text for p in parts] == ["专门商量怎么把海带养殖做大的那次常委会，是哪位主持的？"]
+
+
+def test_要投多少钱问的是投资额_不是年产值():
+    from qa.answer.select import number_answer
+
+    s = "项目总投资12亿元，主要生产智能康复设备，达产后年产值约20亿元。"
+    assert number_answer("那个康复设备基地要投多少钱？", s, ["康复", "设备", "基地"]) == "12亿元"
+    assert number_answer("那个康复设备基地首期投了多少？", "首期投入3.5亿元，建设两条生产线。", ["康复", "设备", "基地"]) == "3.5亿元"
+
+
+def test_任命谁为某局局长_只答被任命为这个职务的人():
+    from qa.answer.select import appointed_post, post_holder
+
+    said = "表决通过了人事任免事项：任命郦文澜为区行政审批服务局局长；任命钟离秀为区统计局局长。"
+    assert appointed_post("那次会议任命谁为区统计局局长？") == "区统计局局长"
+    assert post_holder("区统计局局长", said) == "钟离秀"
+    assert post_holder("区民政局局长", said) is None
+
+
+def test_检索时会议序号两种数字都带上():
+    from qa.answer.normalise import with_chinese_numerals
+
+    assert with_chinese_numerals("区19届人大常委会第26次会议是哪天召开的？").endswith("十九届 第二十六次")
+    assert with_chinese_numerals("奇瑞项目在哪里") == "奇瑞项目在哪里"

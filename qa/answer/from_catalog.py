@@ -51,7 +51,7 @@ class CatalogAnswers:
         if len(topic) < 4:
             return None
         lo, hi = report_dates(question_window(topic), date_from, date_to)
-        passages = self.passages.passages(topic, 3, lo, hi)
+        passages = self._search(topic, 3, lo, hi)
         weighted = self._weigh(self._cjk_terms(topic))
         about = [p for p in passages if self._about(weighted, p, topic)]
         if not about or about[0].issue_no is None or about[0].issue_date is None:

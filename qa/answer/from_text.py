@@ -12,6 +12,7 @@ from qa.answer.models import NOT_FOUND, Answer, Citations, cn_date, evidence_of
 from qa.answer.relevance import Weighted
 from qa.answer.select import (
     ASKS_PHOTO,
+    appointed_post,
     ROLE_VERBS,
     Candidate,
     Passage,
@@ -46,8 +47,17 @@ class TextAnswers:
     """Answers read from retrieved articles (a mixin of AnswerEngine: it needs `passages`, `records`, `llm`)."""
 
     # -- retrieval ---------------------------------------------------------------------------------
+    def _search(self, question: str, k: int, date_from, date_to) -> list[Passage]:
+        """The k best articles; for one of a series (第二十六次会议), its siblings (第二十一次, 第二十九次…) rank
+        nearly as high, so more are fetched and those that name another number go last."""
+        if not relevance.numbered(question):
+            return self.passages.passages(question, k, date_from, date_to)
+        found = self.passages.passages(question, self.tuning.series_fetch * k, date_from, date_to)
+        same = [p for p in found if not relevance.series_conflict(question, f"{p.title}{p.body}")]
+        return (same + [p for p in found if p not in same])[:k]
+
     def _retrieval(self, question, resolved, r, date_from, date_to, people, focus) -> Answer:
-        passages = self.passages.passages(resolved, self.k, date_from, date_to)
+        passages = self._search(resolved, self.k, date_from, date_to)
         retrieved = [p.article_id for p in passages]
         terms = self._cjk_terms(resolved)
         weighted = self._weigh(terms)
@@ -133,7 +143,7 @@ class TextAnswers:
         """Articles retrieval finds for a question that are about it, best first (English: the best one; the
         Chinese cues put beside an English question are no words of its own to weigh)."""
         lo, hi = report_dates(window, None, None)
-        passages = self.passages.passages(question, 3, lo, hi)
+        passages = self._search(question, 3, lo, hi)
         if english or not re.search(r"[\u4e00-\u9fff]", question):
             # no shared words to weigh across languages; only another one of a series is ruled out
             return [p.article_id for p in passages if not relevance.series_conflict(question, f"{p.title}{p.body}")][:1]
@@ -209,6 +219,10 @@ class TextAnswers:
             how = f"（见{best.passage.issue_date.isoformat()}出版的报道，文中“{relative}”即该日）" if relative else ""
             return f"{cn_date(d)}{how}。", True
         if kind == "who":
+            if named_post := appointed_post(question):
+                # 「任命谁为区民政局局长」: the one the sentence gives that post, else the sentence does not say
+                holder = post_holder(named_post, s, people)  # the post is named in full: no body to check
+                return (f"{holder}。", True) if holder else (None, False)
             # the people before the question's own role verb, when the sentence says who did it
             names = who_answer(question, s, people)
             if names:

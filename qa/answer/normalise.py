@@ -51,6 +51,18 @@ def _series_digits(m: re.Match) -> str:
         return m.group(0)
 
 
+_SERIES_DIGITS = re.compile(r"(第?)(\d{1,3})(次|届)")
+
+
+def with_chinese_numerals(query: str) -> str:
+    """A search query with each numbered session also in Chinese numerals (第26次 → 第二十六次): a report may
+    print either, and word search matches only the form it was given."""
+    import cn2an
+
+    extra = [f"{m.group(1)}{cn2an.an2cn(m.group(2))}{m.group(3)}" for m in _SERIES_DIGITS.finditer(query)]
+    return f"{query} {' '.join(extra)}" if extra else query
+
+
 def normalise_question(question: str) -> str:
     """The question in simplified characters, half-width letters and digits, no OCR spaces, no filler."""
     text = unicodedata.normalize("NFKC", question).strip()

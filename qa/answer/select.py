@@ -233,11 +233,18 @@ def measure_terms(question: str, terms: list[str]) -> list[str]:
     if not m:
         return []
     before = question[max(0, m.start() - 8) : m.start()]
-    inside = [t for t in terms if t in before]
-    return sorted(inside, key=lambda t: before.rfind(t))[-1:]  # the word right before 多少
+    inside = sorted((t for t in terms if t in before), key=lambda t: before.rfind(t))[-1:]  # the word right before 多少
+    doing = _DOING.search(before[before.rfind(inside[0]) + len(inside[0]):] if inside else before)
+    if doing:
+        # 「那个基地要投多少钱」: 基地 does the investing; what is counted is what the verb says (投 → 投资)
+        return [_DOING_MEASURE[doing.group(0)]] if doing.group(0) in _DOING_MEASURE else []
+    return inside
 
 
-_MEASURE_SYNONYMS = {"增速": ("增长", "增幅"), "增幅": ("增长", "增速"), "参赛": ("参加比赛",)}
+# verbs whose object is what a figure counts (投多少钱, 干出了多少产值, 花了多少)
+_DOING = re.compile(r"投|花|用了|挣|赚|卖|交|干出|做成|搞了")
+_DOING_MEASURE = {"投": "投资"}
+_MEASURE_SYNONYMS = {"投资": ("投入",), "增速": ("增长", "增幅"), "增幅": ("增长", "增速"), "参赛": ("参加比赛",)}
 
 
 def _names_measure(sentence: str, measure: str) -> bool:
@@ -350,7 +357,14 @@ def _opens_a_body(name: str, clause: str) -> bool:
     return at >= 0 and _BODY_AFTER.match(clause, at + len(name)) is not None
 
 
+_AFTER_WHO = re.compile(r"谁(?:为|担任|出任|接任)([\u4e00-\u9fff]{2,14}?(?:长|主任|书记|主席|部长))(?:一职)?(?:[？?，,。]|$)")
 _BEFORE_WHO = re.compile(r"([\u4e00-\u9fff]{2,12}?)的?(?:是谁|是哪位|是哪一位|由谁担任|由谁来担任)")
+
+
+def appointed_post(question: str) -> str | None:
+    """The post named in full after the asking: 「任命谁为区民政局局长」 → 区民政局局长."""
+    m = _AFTER_WHO.search(question)
+    return m.group(1) if m else None
 
 
 def asked_post(question: str) -> str | None:
@@ -358,6 +372,8 @@ def asked_post(question: str) -> str | None:
     import jieba.posseg as pseg
 
     # 「区发改局的局长，2022年年中是谁」: the time between the post and the asking is not part of the post
+    if post := appointed_post(question):
+        return post
     m = _BEFORE_WHO.search(re.sub(r"(?:19|20)\d{2}年(?:年初|年中|年底|上半年|下半年)?|\d{1,2}月(?:上旬|中旬|下旬|初|底)?|[，,]", "", question))
     if not m:
         return None
@@ -376,6 +392,8 @@ def post_holder(post: str, sentence: str, people: set[str] | frozenset[str] = fr
     """The person a sentence gives a post: printed right after it (「局长仉淑华陪同」 → 仉淑华) or appointed to it
     (「任命上官雪濛为区科学技术局局长」 → 上官雪濛). Among several, the one whose post reads most like `asked`,
     the question's own words for it (科学技术局局长, not 商务局局长)."""
+    from qa.meetings.names import is_name
+
     found: list[tuple[str, str]] = []  # (person, the post as printed)
     for m in re.finditer(re.escape(post), sentence):
         printed = re.split(r"[，。、；：,]", sentence[:m.end()])[-1]
@@ -387,7 +405,7 @@ def post_holder(post: str, sentence: str, people: set[str] | frozenset[str] = fr
         elif named and sentence[m.end():].startswith(named[0]):
             found.append((named[0], printed))
     for m in re.finditer(r"(?:任命|提名|选举|推选)([\u4e00-\u9fff]{2,4}?)(?:为|担任)([^，。；]{0,20}?" + re.escape(post) + ")", sentence):
-        if m.group(1) in people or person_names(m.group(1)):
+        if m.group(1) in people or person_names(m.group(1)) or is_name(m.group(1), after_title=True):
             found.append((m.group(1), m.group(2)))
     # 「上海卓丰公司的董事长」 is not answered by another company's 董事长: the body the question puts before
     # the post must show in the printed post (科学技术局 in 区科技局 enough, 上海卓丰 in 深圳澜途 not)

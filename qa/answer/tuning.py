@@ -38,6 +38,10 @@ class AnswerTuning(BaseModel):
         100, ge=0, description="count in jieba's general dictionary from which a word is everyday (盘子 427;"
         " 鼓号操 none): rarer unknown words keep full weight, they name what the paper never reported")
 
+    series_fetch: int = Field(
+        3, ge=1, description="how many times more articles are fetched when a question names one of a series"
+        " (第二十六次会议): its siblings rank nearly as high and are set aside")
+
     # -- quoting sentences (qa.answer.select.supporting) ------------------------------------------
     max_support: int = Field(3, ge=1, description="most sentences an answer without a short span quotes")
     min_support_coverage: float = Field(

@@ -7,6 +7,7 @@ import datetime as dt
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from qa.answer.engine import AnswerEngine
+from qa.answer.normalise import with_chinese_numerals
 from qa.answer.llm import build_llm
 from qa.answer.records import MeetingRecords
 from qa.answer.select import Passage
@@ -27,7 +28,7 @@ class ArchivePassages:
         self.index, self.catalog, self.tuning = index, catalog, tuning
 
     def passages(self, query: str, k: int, date_from: dt.date | None, date_to: dt.date | None) -> list[Passage]:
-        result = self.index.search(query, k=k, filters=Filters(date_from=date_from, date_to=date_to))
+        result = self.index.search(with_chinese_numerals(query), k=k, filters=Filters(date_from=date_from, date_to=date_to))
         out = []
         for hit in result.hits:
             found = self.catalog.article(hit.article_id)
