@@ -317,3 +317,9 @@ def test_英文问另一次例会_不拿报道里的第88次充数(engine):
     asked = engine.ask("Who chaired the 95th regular meeting of the district epidemic prevention leading group?")
     assert asked.mode == "abstain" and "韩世军" not in asked.answer
     assert "韩世军" in engine.ask("Who chaired the 88th regular meeting of the district epidemic prevention leading group?").answer
+
+
+def test_报纸只在别的年份报道过这个会_问这一年的就说没有(engine):
+    refused = engine.ask("2021年全区重点项目现场观摩会一共观摩了多少个项目？")
+    assert refused.mode == "abstain" and "其他年份" in refused.answer
+    assert "16" in engine.ask("2023年全区重点项目现场观摩会一共观摩了多少个项目？").answer

@@ -20,6 +20,8 @@ class RecordAnswers:
     def _records(self, question, resolved, r, date_from, date_to, people) -> Answer | None:
         # 「2025年的…会议」 is the one held then, never another year's of the same name
         window = question_window(resolved) if r.kind == "meeting" else None
+        if window is not None and (held := self._held_only_in_other_years(resolved)):
+            return self._abstain(question, [], f"{NOT_FOUND}{held}的报道（报纸上有其他年份的这个会议）。")
         found = self.records.answer(resolved, r, date_from, date_to, window)
         if (found is None or not found.lines) and r.kind == "meeting":
             # the question names the meeting in its own words: let retrieval find the report

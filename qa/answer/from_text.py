@@ -34,6 +34,8 @@ from qa.answer.select import (
     who_answer,
     with_previous,
 )
+from qa.answer.records import held_within
+from qa.meetings.query import named_share
 from qa.answer.when import question_window, report_dates
 
 # 「会议在什么地点召开」: the venue of a meeting, not where a project or a visit went
@@ -57,6 +59,10 @@ class TextAnswers:
         return (same + [p for p in found if p not in same])[:k]
 
     def _retrieval(self, question, resolved, r, date_from, date_to, people, focus) -> Answer:
+        if held := self._held_only_in_other_years(resolved):
+            # 「2024年全区民营经济发展大会…」 when the paper reports that meeting in 2022 and 2025 only: another
+            # meeting of 2024 is not it, whatever words it shares
+            return self._abstain(question, [], f"{NOT_FOUND}{held}的报道（报纸上有其他年份的这个会议）。")
         passages = self._search(resolved, self.k, date_from, date_to)
         retrieved = [p.article_id for p in passages]
         terms = self._cjk_terms(resolved)
@@ -138,6 +144,19 @@ class TextAnswers:
         if self.llm is not None and self.llm_compose and not disagreeing:  # a rewording must not pick one side
             answer = self._composed(question, resolved, candidates[:3], answer, people, (short or "").rstrip("。"))
         return self._grounded(answer, people)
+
+    def _held_only_in_other_years(self, question: str) -> str | None:
+        """The meeting a question names by its full name and year (「2024年全区民营经济发展大会」), when the
+        records hold that meeting only in other years: the name with the year asked, else None."""
+        window = question_window(question)
+        store = getattr(self.records, "store", None)
+        if window is None or window.precision != "year" or store is None or not hasattr(store, "find_meetings"):
+            return None
+        named = [m for m in store.find_meetings(question, limit=10, min_score=self.tuning.meeting_min_match)
+                 if named_share(question, m.meeting.name) >= self.tuning.meeting_named_in_full]
+        if not named or any(held_within(m.meeting, window) for m in named):
+            return None
+        return f"{window.start.year}年的{named[0].meeting.name.removeprefix(str(named[0].meeting.when.year) + '年')}"
 
     def _about_articles(self, question: str, window, english: bool = False) -> list[str]:
         """Articles retrieval finds for a question that are about it, best first (English: the best one; the

@@ -66,6 +66,10 @@ class AnswerTuning(BaseModel):
         TIE_MARGIN, ge=0, le=1, description="meetings scoring within this of the best are ties the question cannot tell"
         " apart (listed with their dates, never one picked)")
 
+    meeting_named_in_full: float = Field(
+        0.8, ge=0, le=1, description="share of a meeting's own name (its year aside) a question must write out to name"
+        " that meeting outright: asked with a year the paper never held it in, the question is refused")
+
     # -- English questions (qa.answer.bridge) ---------------------------------------------------
     min_post_share: float = Field(
         0.75, ge=0, le=1, description="share of an English office's words a Chinese title must render to be that"

@@ -102,6 +102,13 @@ def _unnumbered(question: str, meeting: Meeting) -> bool:
     return "次" in asked and "次" not in {unit for _, unit in _ordinals(meeting.name + meeting.article_title)}
 
 
+def named_share(question: str, name: str) -> float:
+    """How much of a meeting's own name (its year aside) the question writes out: 1.0 for
+    「2024年全区民营经济发展大会…」 and the 全区民营经济发展大会 of any year."""
+    own = _bigrams(_YEAR_IN_NAME.sub(" ", name))
+    return len(own & _bigrams(_YEAR_IN_NAME.sub(" ", question))) / len(own) if own else 0.0
+
+
 def meeting_grams(meeting: Meeting) -> set[str]:
     """What a meeting is matched on: the bigrams of its own name and of its article's headline."""
     return _bigrams(meeting.name) | _bigrams(meeting.article_title)
