@@ -772,3 +772,8 @@ def test_检索时会议序号两种数字都带上():
 
     assert with_chinese_numerals("区19届人大常委会第26次会议是哪天召开的？").endswith("十九届 第二十六次")
     assert with_chinese_numerals("奇瑞项目在哪里") == "奇瑞项目在哪里"
+
+
+def test_按职务问到场的人和问哪一位都是问人():
+    assert route("区政协第九次常委会议，出席的区政协副主席有哪些？", set()).kind == "meeting"
+    assert route("那场座谈会，台上具体主持的是哪一位？", set()).role == "chair"

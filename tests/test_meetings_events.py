@@ -284,3 +284,23 @@ def test_会后举行仪式和等区领导观摩_各是一个事件():
     events, _, _ = _events("昨日，全区文旅产业发展大会召开。区长刘海川主持会议。"
                            "会前，刘海川、宋明远等区领导观摩了鳌山湾文创园和古城夜游码头两个项目。")
     assert len(events) == 2 and set(_roles(events[1]).get("inspector", [])) == {"刘海川", "宋明远"}
+
+
+def test_问某月那次某机构的例会_当月只有这一次就是它(tmp_path):
+    from qa.answer.records import MeetingRecords
+    from qa.answer.route import route
+
+    issue = Issue(source="lit.txt", sha256="month", issue_no=9, date=ISSUE_DAY, articles=[
+        Article(id="lit-01", title="区十九届人大常委会第十二次会议召开",
+                body="4月8日上午，区十九届人大常委会第十二次会议召开，区人大常委会主任周启航主持会议。"
+                     "区人大常委会副主任祁永安、褚明远出席会议。", raw=""),
+        Article(id="lit-02", title="全区文旅产业发展大会召开",
+                body="4月3日，全区文旅产业发展大会召开。区长刘海川出席会议并讲话。", raw=""),
+    ])
+    with MeetingStore(tmp_path / "m.sqlite") as store:
+        store.upsert_issue(issue)
+        records = MeetingRecords(store)
+        q = "2024年4月那次区人大常委会例会，到场的副主任都有谁？"
+        from qa.answer.when import question_window
+        found = records.answer(q, route(q, records.known_people(), records.known_titles()), None, None, question_window(q))
+        assert found is not None and found.names == {"祁永安", "褚明远"}

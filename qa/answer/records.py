@@ -180,7 +180,7 @@ class MeetingRecords:
                 found = [f for f in found if held_within(f.meeting, window)]
             if (not found or not found[0].attendances) and articles:
                 found = self._in_articles(articles, role, date_from, date_to, window)
-            if (not found or not found[0].attendances) and window is not None and window.precision == "day":
+            if (not found or not found[0].attendances) and window is not None and window.precision in ("day", "month"):
                 found = self._held_that_day(question, role, window, date_from, date_to)
             if found and found[0].attendances:
                 break
@@ -286,6 +286,10 @@ class MeetingRecords:
                 if held_within(m, window) and (date_from is None or (m.when or date_from) >= date_from)
                 and (date_to is None or (m.when or date_to) <= date_to)]
         answers = [a for m in held if (a := role_answer(MeetingMatch(meeting=m, score=0.0), role)).attendances]
+        if window.precision == "month":
+            # a month holds many meetings: 「7月初那次区人大常委会例会」 is one of the body it names (its name
+            # shares a few pieces with the question), the only one that month
+            answers = [a for a in answers if len(asked_bigrams(question, dict.fromkeys(meeting_grams(a.meeting), 1.0))) >= 3]
         if len(answers) <= 1:
             return answers
         # the one sharing most of the question's two-character pieces (its name and headline), each weighed by
