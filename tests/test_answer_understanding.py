@@ -777,3 +777,15 @@ def test_检索时会议序号两种数字都带上():
 def test_按职务问到场的人和问哪一位都是问人():
     assert route("区政协第九次常委会议，出席的区政协副主席有哪些？", set()).kind == "meeting"
     assert route("那场座谈会，台上具体主持的是哪一位？", set()).role == "chair"
+
+
+def test_问某天的会见_不拿报道里另一天的会见来答():
+    from qa.answer.from_text import _dated_elsewhere
+    from qa.answer.select import ASKS_OTHER_PARTY, Passage
+    from qa.answer.when import question_window
+
+    asked = question_window("2024年3月8日区长会见的是哪位客人？")
+    later = Passage("a", "区长会见远帆集团客人", "前天下午，区长刘海川会见了远帆集团董事长夏侯明一行。", 1, dt.date(2024, 3, 27), "x", 0)
+    same = Passage("b", "区长会见海丰集团客人", "昨日下午，区长刘海川会见了海丰集团董事长欧阳明一行。", 2, dt.date(2024, 3, 9), "x", 1)
+    assert _dated_elsewhere(later, asked) and not _dated_elsewhere(same, asked)
+    assert ASKS_OTHER_PARTY.search("区长会见的是哪位客人？") and ASKS_OTHER_PARTY.search("Whom did the mayor receive?")

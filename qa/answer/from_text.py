@@ -45,6 +45,17 @@ _TIME_WORDS = re.compile(r"(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月(?:\s*\d{1,2
                          r"(?<=[年月日号午上初底旬])")
 
 
+# 「12月19日那期…的图片」: the day is the issue's, not the event's
+_DATES_THE_ISSUE = re.compile(r"[这那该本]一?期|报纸|见报|刊登|刊发")
+
+
+def _dated_elsewhere(p: Passage, window) -> bool:
+    """The report's own opening dates what it tells to a day outside the one the question names."""
+    said = sentences(p.body)
+    day, _ = date_answer(said[0], p.issue_date) if said else (None, "")
+    return day is not None and not window.start <= day <= window.end
+
+
 class TextAnswers:
     """Answers read from retrieved articles (a mixin of AnswerEngine: it needs `passages`, `records`, `llm`)."""
 
@@ -78,6 +89,10 @@ class TextAnswers:
             candidates = self._closest_sentences(resolved, about)
         else:
             about = [p for p in passages if self._about(weighted, p, resolved)]
+            window = question_window(resolved)
+            if window is not None and window.precision == "day" and not _DATES_THE_ISSUE.search(resolved):
+                # 「9月2日张元升会见的是哪位客人」: not the 会见 a report dates to 9月25日
+                about = [p for p in about if not _dated_elsewhere(p, window)]
             candidates = rank_sentences(resolved, about, limit=8, weighted=weighted)
         if not candidates:
             nearest = rank_sentences(resolved, passages, limit=5, weighted=weighted)
