@@ -24,6 +24,21 @@ def _events(body: str, title: str = "全区工作会议召开", subtitle: str = 
     return extract_meetings(article, issue), issue, article
 
 
+def _ask_records(tmp_path, articles: list[tuple[str, str]], question: str, dated: bool = False):
+    """What the meeting records answer a question, over an issue of (headline, body) reports."""
+    from qa.answer.records import MeetingRecords
+    from qa.answer.route import route
+    from qa.answer.when import question_window
+
+    issue = Issue(source="lit.txt", sha256=f"lit{len(articles)}{hash(question)}", issue_no=9, date=ISSUE_DAY, articles=[
+        Article(id=f"lit-{n:02d}", title=title, body=body, raw="") for n, (title, body) in enumerate(articles, 1)])
+    with MeetingStore(tmp_path / "m.sqlite") as store:
+        store.upsert_issue(issue)
+        records = MeetingRecords(store)
+        asked = route(question, records.known_people(), records.known_titles())
+        return records.answer(question, asked, None, None, question_window(question) if dated else None)
+
+
 def _roles(meeting) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for a in meeting.attendances:
@@ -165,19 +180,10 @@ def test_街道职务和列表里共用的副主任属于本区():
 
 
 def test_问到会的人而报道只写出席时_答出席的人并说明是出席(tmp_path):
-    from qa.answer.records import MeetingRecords
-    from qa.answer.route import route
-
-    issue = Issue(source="lit.txt", sha256="c", issue_no=9, date=ISSUE_DAY, articles=[
-        Article(id="lit-01", title="全区河长制工作会议召开",
-                body="昨日，全区河长制工作会议召开。区长刘海川主持会议。副区长宋明远、区政协副主席祁永安出席。", raw=""),
-    ])
-    with MeetingStore(tmp_path / "m.sqlite") as store:
-        store.upsert_issue(issue)
-        records = MeetingRecords(store)
-        q = "河长制工作会议参加的有哪几位？"
-        found = records.answer(q, route(q, records.known_people(), records.known_titles()), None, None)
-        assert found is not None and found.lines[0][0].startswith("出席") and found.names == {"宋明远", "祁永安"}
+    found = _ask_records(tmp_path, [("全区河长制工作会议召开",
+                                     "昨日，全区河长制工作会议召开。区长刘海川主持会议。副区长宋明远、区政协副主席祁永安出席。")],
+                         "河长制工作会议参加的有哪几位？")
+    assert found is not None and found.lines[0][0].startswith("出席") and found.names == {"宋明远", "祁永安"}
 
 
 def test_会议听取某人的汇报_此人是发言者():
@@ -208,20 +214,11 @@ def test_会前某某一行观摩是另一个事件_河名不是人名():
 
 
 def test_分别到各处的综述里_问某位领导由谁陪同只答陪他的人(tmp_path):
-    from qa.answer.records import MeetingRecords
-    from qa.answer.route import route
-
-    issue = Issue(source="lit.txt", sha256="d", issue_no=9, date=ISSUE_DAY, articles=[
-        Article(id="lit-01", title="区领导分别到镇街督导春季防火",
-                body="日前，区领导分别到镇街督导春季防火工作。区长刘海川到龙山街道，查看林区卡口，区应急局局长庞书晴陪同；"
-                     "副区长宋明远到温泉街道，检查防火物资，区林业局局长雍立凯陪同。", raw=""),
-    ])
-    with MeetingStore(tmp_path / "m.sqlite") as store:
-        store.upsert_issue(issue)
-        records = MeetingRecords(store)
-        q = "督导春季防火时，宋明远是谁陪同的？"
-        found = records.answer(q, route(q, records.known_people(), records.known_titles()), None, None)
-        assert found is not None and found.names == {"雍立凯"}
+    found = _ask_records(tmp_path, [("区领导分别到镇街督导春季防火",
+                                     "日前，区领导分别到镇街督导春季防火工作。区长刘海川到龙山街道，查看林区卡口，区应急局局长庞书晴陪同；"
+                                     "副区长宋明远到温泉街道，检查防火物资，区林业局局长雍立凯陪同。")],
+                         "督导春季防火时，宋明远是谁陪同的？")
+    assert found is not None and found.names == {"雍立凯"}
 
 
 def test_人大常委会任免的职务_从会议那天起记在各人名下_免去的职务记到那天为止(tmp_path):
@@ -253,23 +250,14 @@ def test_会前到几处地方再逗号观摩_也是会前的一个事件():
 
 
 def test_问作为某种代表发言的人_只答报道这样写的那位(tmp_path):
-    from qa.answer.records import MeetingRecords
-    from qa.answer.route import route
-
-    issue = Issue(source="lit.txt", sha256="speak", issue_no=9, date=ISSUE_DAY, articles=[
-        Article(id="lit-01", title="全区文旅产业发展大会召开",
-                body="昨日，全区文旅产业发展大会召开。区长刘海川出席会议并讲话，副区长宋明远通报了全区文旅产业发展情况。"
-                     "海丰织造有限公司董事长夏侯明作为企业代表发言。", raw=""),
-    ])
-    with MeetingStore(tmp_path / "m.sqlite") as store:
-        store.upsert_issue(issue)
-        records = MeetingRecords(store)
-        for q, who in (("全区文旅产业发展大会上作为企业代表发言的是哪位？", {"夏侯明"}),
-                       ("Who briefed the tourism industry development conference on how the industry had grown?", {"宋明远"}),
-                       ("全区文旅产业发展大会上讲话的有哪些人？", {"刘海川", "宋明远", "夏侯明"})):
-            q = q if re.search(r"[\u4e00-\u9fff]", q) else q + " 文旅 产业 发展 大会 讲话"  # the English cues, as analyse adds them
-            found = records.answer(q, route(q, records.known_people(), records.known_titles()), None, None)
-            assert found is not None and found.names == who, q
+    report = [("全区文旅产业发展大会召开", "昨日，全区文旅产业发展大会召开。区长刘海川出席会议并讲话，副区长宋明远通报了全区文旅产业"
+               "发展情况。海丰织造有限公司董事长夏侯明作为企业代表发言。")]
+    for q, who in (("全区文旅产业发展大会上作为企业代表发言的是哪位？", {"夏侯明"}),
+                   ("Who briefed the tourism industry development conference on how the industry had grown?", {"宋明远"}),
+                   ("全区文旅产业发展大会上讲话的有哪些人？", {"刘海川", "宋明远", "夏侯明"})):
+        q = q if re.search(r"[\u4e00-\u9fff]", q) else q + " 文旅 产业 发展 大会 讲话"  # the English cues, as analyse adds them
+        found = _ask_records(tmp_path, report, q)
+        assert found is not None and found.names == who, q
 
 
 def test_某某与复姓客人共同见证_两人都是见证人():
@@ -287,20 +275,9 @@ def test_会后举行仪式和等区领导观摩_各是一个事件():
 
 
 def test_问某月那次某机构的例会_当月只有这一次就是它(tmp_path):
-    from qa.answer.records import MeetingRecords
-    from qa.answer.route import route
-
-    issue = Issue(source="lit.txt", sha256="month", issue_no=9, date=ISSUE_DAY, articles=[
-        Article(id="lit-01", title="区十九届人大常委会第十二次会议召开",
-                body="4月8日上午，区十九届人大常委会第十二次会议召开，区人大常委会主任周启航主持会议。"
-                     "区人大常委会副主任祁永安、褚明远出席会议。", raw=""),
-        Article(id="lit-02", title="全区文旅产业发展大会召开",
-                body="4月3日，全区文旅产业发展大会召开。区长刘海川出席会议并讲话。", raw=""),
-    ])
-    with MeetingStore(tmp_path / "m.sqlite") as store:
-        store.upsert_issue(issue)
-        records = MeetingRecords(store)
-        q = "2024年4月那次区人大常委会例会，到场的副主任都有谁？"
-        from qa.answer.when import question_window
-        found = records.answer(q, route(q, records.known_people(), records.known_titles()), None, None, question_window(q))
-        assert found is not None and found.names == {"祁永安", "褚明远"}
+    found = _ask_records(tmp_path, [
+        ("区十九届人大常委会第十二次会议召开", "4月8日上午，区十九届人大常委会第十二次会议召开，区人大常委会主任周启航主持会议。"
+                                              "区人大常委会副主任祁永安、褚明远出席会议。"),
+        ("全区文旅产业发展大会召开", "4月3日，全区文旅产业发展大会召开。区长刘海川出席会议并讲话。"),
+    ], "2024年4月那次区人大常委会例会，到场的副主任都有谁？", dated=True)
+    assert found is not None and found.names == {"祁永安", "褚明远"}
