@@ -323,3 +323,8 @@ def test_报纸只在别的年份报道过这个会_问这一年的就说没有(
     refused = engine.ask("2021年全区重点项目现场观摩会一共观摩了多少个项目？")
     assert refused.mode == "abstain" and "其他年份" in refused.answer
     assert "16" in engine.ask("2023年全区重点项目现场观摩会一共观摩了多少个项目？").answer
+
+
+def test_英文问某人会见了谁_答得出或说没有_不出错(engine):
+    answer = engine.ask("Whom did Han Shijun meet with in November 2021?")
+    assert answer.mode in ("abstain", "retrieval", "extractive", "meetings")

@@ -788,4 +788,4 @@ def test_问某天的会见_不拿报道里另一天的会见来答():
     later = Passage("a", "区长会见远帆集团客人", "前天下午，区长刘海川会见了远帆集团董事长夏侯明一行。", 1, dt.date(2024, 3, 27), "x", 0)
     same = Passage("b", "区长会见海丰集团客人", "昨日下午，区长刘海川会见了海丰集团董事长欧阳明一行。", 2, dt.date(2024, 3, 9), "x", 1)
     assert _dated_elsewhere(later, asked) and not _dated_elsewhere(same, asked)
-    assert ASKS_OTHER_PARTY.search("区长会见的是哪位客人？") and ASKS_OTHER_PARTY.search("Whom did the mayor receive?")
+    assert ASKS_OTHER_PARTY.search("区长会见的是哪位客人？")

@@ -9,7 +9,7 @@ from qa.answer.models import Evidence, RecordAnswer, cn_date
 from qa.answer.followup import Focus
 from qa.answer.route import TITLES, Route, said_forms
 from qa.answer.relevance import nominal
-from qa.answer.select import ASKS_OTHER_PARTY, content_terms
+from qa.answer.select import ASKS_OTHER_PARTY, ASKS_OTHER_PARTY_EN, content_terms
 from qa.answer.when import REPORT_LAG, Window
 from qa.answer.tuning import DEFAULT_TUNING, AnswerTuning
 from qa.meetings.bodies import same_post, split_body
@@ -229,7 +229,7 @@ class MeetingRecords:
             said = [a for a in attendances if any(w in _clause_of(a.person, a.evidence.quote) for w in words)]
             attendances = said if said and len(said) < len(attendances) else attendances
         names = list(dict.fromkeys(a.person for a in attendances))
-        if r.person and names == [r.person] and ASKS_OTHER_PARTY.search(question):
+        if r.person and names == [r.person] and (ASKS_OTHER_PARTY.search(question) or ASKS_OTHER_PARTY_EN.search(question)):
             return None  # 「孙杰会见了谁」: not 孙杰 himself but whom he met, which the text names
         meeting, who = best.meeting, "、".join(names)
         label = ROLE_LABELS.get(role, "参加") if role else "参加"

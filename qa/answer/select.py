@@ -320,7 +320,9 @@ ROLE_VERBS = re.compile(
 
 # A verb the question puts before its 谁: it asks for the one the verb is done to (会见了谁, 看望了哪些人), not
 # for who did it
-ASKS_OTHER_PARTY = re.compile(r"(会见|接见|会晤|看望|慰问|宴请|邀请|约见|拜访|接待|陪同)(?:了|的是|的)?(?:谁|哪一?位|哪些人|哪几位|什么人)|\bwhom did\b", re.I)
+ASKS_OTHER_PARTY = re.compile(r"(会见|接见|会晤|看望|慰问|宴请|邀请|约见|拜访|接待|陪同)(?:了|的是|的)?(?:谁|哪一?位|哪些人|哪几位|什么人)")
+# "Whom did the district head receive": the other party, asked in English
+ASKS_OTHER_PARTY_EN = re.compile(r"\bwhom\s+did\b", re.I)
 
 
 def who_answer(question: str, sentence: str, people: set[str] | frozenset[str] = frozenset()) -> list[str]:
