@@ -328,3 +328,4 @@ def test_报纸只在别的年份报道过这个会_问这一年的就说没有(
 def test_英文问某人会见了谁_答得出或说没有_不出错(engine):
     answer = engine.ask("Whom did Han Shijun meet with in November 2021?")
     assert answer.mode in ("abstain", "retrieval", "extractive", "meetings")
+

@@ -789,3 +789,11 @@ def test_问某天的会见_不拿报道里另一天的会见来答():
     same = Passage("b", "区长会见海丰集团客人", "昨日下午，区长刘海川会见了海丰集团董事长欧阳明一行。", 2, dt.date(2024, 3, 9), "x", 1)
     assert _dated_elsewhere(later, asked) and not _dated_elsewhere(same, asked)
     assert ASKS_OTHER_PARTY.search("区长会见的是哪位客人？")
+
+
+def test_问企业做什么_说它主要生产什么的句子才算回答():
+    from qa.answer.from_text import _ASKS_MAKES, _SAYS_MAKES
+
+    assert _ASKS_MAKES.search("海丰织造这家企业是做什么产品的？") and _ASKS_MAKES.search("What will the new base make?")
+    assert _SAYS_MAKES.search("公司主要生产无缝针织运动服和医用弹力绷带。")
+    assert not _SAYS_MAKES.search("海丰织造有限公司董事长夏侯明作为企业代表发言。")

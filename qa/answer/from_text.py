@@ -45,6 +45,10 @@ _TIME_WORDS = re.compile(r"(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月(?:\s*\d{1,2
                          r"(?<=[年月日号午上初底旬])")
 
 
+# What a company or a project makes, asked and said
+_ASKS_MAKES = re.compile(r"做什么|干什么|生产什么|产什么|造什么|什么产品|哪些产品|主营|主要生产|\bmake|\bproduce|\bmanufactur",
+                         re.I)
+_SAYS_MAKES = re.compile(r"主要生产|主要从事|主营|主要产品|主要建设|生产[^，。；]{0,6}(?:线|设备|产品)|主打")
 # 「12月19日那期…的图片」: the day is the issue's, not the event's
 _DATES_THE_ISSUE = re.compile(r"[这那该本]一?期|报纸|见报|刊登|刊发")
 
@@ -107,6 +111,10 @@ class TextAnswers:
             # 「会议作出了什么决定」: the sentence that prints the kind of answer (会议决定，…) before the one
             # that only names the meeting
             candidates = sorted(candidates[:4], key=lambda c: noun not in c.sentence) + candidates[4:]
+        if _ASKS_MAKES.search(resolved) and any(_SAYS_MAKES.search(c.sentence) for c in candidates[:6]):
+            # 「这家企业是做什么产品的」 "What will the base make?": the sentence saying what it makes (主要生产…)
+            # before the one that only names the company
+            candidates = sorted(candidates[:6], key=lambda c: not _SAYS_MAKES.search(c.sentence)) + candidates[6:]
         best, short, ok = candidates[0], None, False
         measure = measured_noun(resolved) if kind == "number" and not english else None
         # the best-scored sentence may not hold the figure asked for; the next ones might. The
