@@ -797,3 +797,8 @@ def test_问企业做什么_说它主要生产什么的句子才算回答():
     assert _ASKS_MAKES.search("海丰织造这家企业是做什么产品的？") and _ASKS_MAKES.search("What will the new base make?")
     assert _SAYS_MAKES.search("公司主要生产无缝针织运动服和医用弹力绷带。")
     assert not _SAYS_MAKES.search("海丰织造有限公司董事长夏侯明作为企业代表发言。")
+
+
+def test_干到什么位置_在哪个街道当书记_管什么的都是问职务():
+    for q in ("到了2024年秋天，郦文澜已经干到什么位置了？", "钟离秀2024年在哪个街道当书记？", "夏侯明在我们区是管什么的领导？"):
+        assert route(q, {"郦文澜", "钟离秀", "夏侯明"}).kind == "person_role", q

@@ -281,3 +281,9 @@ def test_问某月那次某机构的例会_当月只有这一次就是它(tmp_pa
         ("全区文旅产业发展大会召开", "4月3日，全区文旅产业发展大会召开。区长刘海川出席会议并讲话。"),
     ], "2024年4月那次区人大常委会例会，到场的副主任都有谁？", dated=True)
     assert found is not None and found.names == {"祁永安", "褚明远"}
+
+
+def test_外地官员的职务连同其所在的市一起说(tmp_path):
+    found = _ask_records(tmp_path, [("胶州市重点项目集中签约", "昨日，胶州市重点项目集中签约仪式举行。胶州市委副书记、市长傅正明出席并讲话。")],
+                         "傅正明是什么职务？")
+    assert found is not None and "胶州市委副书记" in found.lines[0][0] and "胶州市长" in found.lines[0][0]

@@ -13,7 +13,7 @@ from qa.answer.select import ASKS_OTHER_PARTY, ASKS_OTHER_PARTY_EN, content_term
 from qa.answer.when import REPORT_LAG, Window
 from qa.answer.tuning import DEFAULT_TUNING, AnswerTuning
 from qa.meetings.bodies import same_post, split_body
-from qa.meetings.models import ROLE_LABELS, Evidence as RecordEvidence, Meeting, MeetingMatch, RoleAnswer, TitleSpan
+from qa.meetings.models import HOME_BODY, ROLE_LABELS, Evidence as RecordEvidence, Meeting, MeetingMatch, RoleAnswer, TitleSpan
 from qa.meetings.query import asked_bigrams, meeting_grams, role_answer
 from qa.meetings.store import MeetingStore
 
@@ -121,6 +121,15 @@ def _without_people(name: str, people: set[str]) -> str:
 
 def _ev(e: RecordEvidence) -> Evidence:
     return Evidence(e.article_id, e.title, e.issue_no, e.issue_date, e.source, e.quote)
+
+
+def _with_body(span: TitleSpan) -> str:
+    """A post held outside the district with its body, as the paper writes it (胶州市委副书记, 胶州市长); the
+    district's own posts as printed."""
+    body = span.body
+    if not body or body == HOME_BODY or span.title.startswith(body) or not re.fullmatch(r"[\u4e00-\u9fff]{2,6}[市区县省]", body):
+        return span.title
+    return (body[:-1] if span.title.startswith(body[-1]) else body) + span.title
 
 
 def _span_years(span: TitleSpan) -> str:
@@ -368,7 +377,7 @@ class MeetingRecords:
         parts, evidence = [], []
         for span in spans:
             years = "" if r.year or filtered else f"（{_span_years(span)}）" if _span_years(span) else ""
-            parts.append(f"{span.title}{years}")
+            parts.append(f"{_with_body(span)}{years}")
             evidence.append(_ev(span.sightings[-1].evidence))
         text = f"{r.person}{when}的职务：{'、'.join(parts)}。"
         return RecordAnswer([(text, list(dict.fromkeys(evidence)))], Focus(person=r.person), {r.person})

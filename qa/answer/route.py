@@ -52,6 +52,8 @@ _POST_QUESTION_NOISE = re.compile(
     r"谁|哪位|哪一位|是|的|担任|出任|任|由|一职|现任|当年|即墨区?|我区|全区|那|这|呢|啊|请问|"
     r"到了?|换成了?|换了|变成了?|接任|后来|现在|如今|又|[A-Za-z']+|[？?，,。\s\d]")
 _ASKS_ROLE = re.compile(r"(什么|何)(职务|职位|身份|职)|担任何职|的职务|的职位|的身份|[干做]的?什么工作|是干什么的|"
+                        # 「干到什么位置了」「在哪个街道当书记」「是管什么的领导」: a post in the user's words
+                        r"什么(?:位置|岗位)|在哪个[^，。？?]{1,6}当|管什么的|"
                         r"what (?:post|position|title|role|job)|which (?:post|position)", re.I)
 _ASKS_WHO = re.compile(r"谁|哪位|哪一位|叫什么|什么名字|who", re.I)
 # 「哪几位」 asks who, 「几位」 how many
