@@ -179,7 +179,8 @@ class TextAnswers:
                  if named_share(question, m.meeting.name) >= self.tuning.meeting_named_in_full]
         if not named or any(held_within(m.meeting, window) for m in named):
             return None
-        return f"{window.start.year}年的{named[0].meeting.name.removeprefix(str(named[0].meeting.when.year) + '年')}"
+        name = re.sub(r"^(?:19|20)\d{2}年", "", named[0].meeting.name)  # an undated meeting has no year to drop
+        return f"{window.start.year}年的{name}"
 
     def _about_articles(self, question: str, window, english: bool = False) -> list[str]:
         """Articles retrieval finds for a question that are about it, best first (English: the best one; the

@@ -80,7 +80,7 @@ def _empty(start: dt.date | None, end: dt.date | None) -> bool:
 
 
 # A speaker question that names the kind of speech: only those the report says gave that one.
-_SPEECH_KIND = re.compile(r"作[^，。？]{0,6}报告|通报|汇报|辅导|授课|讲课|宣讲|领学|\bbrief(?=ed|ing|s)?")
+_SPEECH_KIND = re.compile(r"作[^，。？]{0,6}报告|通报|汇报|辅导|授课|讲课|宣讲|领学|\bbrief")
 _OBSERVER_KIND = re.compile(r"列席指导")
 # Kinds of speech a user may name for one another: a report, a lecture
 _SPEECH_GROUPS = [("报告", "汇报", "通报"), ("辅导", "授课", "讲课", "宣讲", "领学")]
